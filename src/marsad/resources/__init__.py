@@ -1,0 +1,85 @@
+"""Bundled resources: versioned data files listed in ``manifest.json``.
+
+Each entry of the manifest names a file under this folder with its version,
+SHA-256 checksum, source and licence. Files are loaded once per process and
+shared read-only. ``python -m marsad.resources --rehash`` rewrites the
+checksums after an edit; a test checks that the manifest matches the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from marsad.errors import ResourceError
+
+ROOT = Path(__file__).resolve().parent
+MANIFEST = ROOT / "manifest.json"
+
+
+def path(name: str) -> Path:
+    """The path of a bundled resource file; raises ResourceError when missing."""
+    p = ROOT / name
+    if not p.is_file():
+        raise ResourceError(
+            f"bundled resource {name!r} is missing; reinstall marsad (pip install -e .)", code="E201"
+        )
+    return p
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str) -> Any:
+    try:
+        return json.loads(path(name).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise ResourceError(f"resource {name!r} is not valid JSON: {e}", code="E202") from e
+
+
+@lru_cache(maxsize=None)
+def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
+    """Load a JSONL resource; lines starting with '//' or '#' are comments."""
+    out = []
+    for n, line in enumerate(path(name).read_text(encoding="utf-8").splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith(("//", "#")):
+            continue
+        try:
+            out.append(json.loads(s))
+        except json.JSONDecodeError as e:
+            raise ResourceError(f"resource {name}:{n} is not valid JSON: {e}", code="E202") from e
+    return tuple(out)
+
+
+def sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def manifest() -> dict[str, Any]:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def data_files() -> list[str]:
+    """All data files under the resources folder (relative names), manifest excluded."""
+    return sorted(
+        str(p.relative_to(ROOT))
+        for p in ROOT.rglob("*")
+        if p.is_file() and p.suffix in (".json", ".jsonl", ".tsv", ".txt", ".toml", ".crfsuite")
+        and p.name != "manifest.json"
+    )
+
+
+def rehash() -> dict[str, Any]:
+    """Rewrite the manifest's checksums (keeping versions and sources); new files get version 1.0."""
+    man = manifest() if MANIFEST.exists() else {"files": {}}
+    files = man.setdefault("files", {})
+    for name in data_files():
+        entry = files.setdefault(name, {"version": "1.0", "source": "written for marsad", "license": "MIT"})
+        entry["sha256"] = sha256(ROOT / name)
+    for name in list(files):
+        if not (ROOT / name).is_file():
+            del files[name]
+    MANIFEST.write_text(json.dumps(man, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return man
