@@ -135,10 +135,21 @@ class Lexicon(Generic[T]):
 
 
 def _variants(key: str) -> set[str]:
+    """The key plus spellings that join a short first word to the next («ديرالزور», «ابوكمال»)."""
     out = {key}
     words = key.split(" ")
-    if len(words) > 1 and words[0] in _JOINABLE:
-        out.add(words[0] + "".join(words[1:2]) + (" " + " ".join(words[2:]) if len(words) > 2 else ""))
+    joins = [i for i in range(len(words) - 1) if words[i] in _JOINABLE]
+    for chosen in ([i] for i in joins):
+        out.add(_join(words, set(chosen)))
+    if len(joins) > 1:
+        out.add(_join(words, set(joins)))
+    return out
+
+
+def _join(words: list[str], at: set[int]) -> str:
+    out = words[0]
+    for i in range(1, len(words)):
+        out += ("" if i - 1 in at else " ") + words[i]
     return out
 
 

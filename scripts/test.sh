@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up everything the tests need on a fresh machine and run the whole suite.
+# Used by the README and by .ci/run. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[dev]"
+
+.venv/bin/ruff check src tests scripts
+.venv/bin/pytest "$@"

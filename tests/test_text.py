@@ -1,0 +1,108 @@
+"""The text layer: normalization keeps an exact offset map, never crashes, folds what it should."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.text import fold, normalize, sentence_bounds, strip_clitics, tokenize
+
+ARABIC_HEAVY = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+        st.characters(min_codepoint=0xFB50, max_codepoint=0xFDFF),
+        st.characters(min_codepoint=0xFE70, max_codepoint=0xFEFF),
+        st.sampled_from(list(" \n\t.,!?\u200b\u200f\u202b\u2066\ufeff\u0640")),
+        st.characters(),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ARABIC_HEAVY)
+def test_every_normalized_char_maps_into_the_original(s: str) -> None:
+    nt = normalize(s)
+    assert len(nt.key) == len(nt.text) == len(nt.starts) == len(nt.ends)
+    prev = 0
+    for i in range(len(nt.text)):
+        a, b = nt.starts[i], nt.ends[i]
+        assert 0 <= a < b <= len(s)
+        assert a >= prev or nt.starts[i] == nt.starts[i - 1]  # monotone (expansions share a source)
+        prev = a
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_HEAVY, st.data())
+def test_any_span_maps_back_to_a_slice(s: str, data: st.DataObject) -> None:
+    nt = normalize(s)
+    n = len(nt.text)
+    a = data.draw(st.integers(0, n))
+    b = data.draw(st.integers(a, n))
+    o1, o2 = nt.to_original(a, b)
+    assert 0 <= o1 <= o2 <= len(s)
+    if b > a:
+        # the original slice normalizes to a text that contains the normalized span
+        assert nt.text[a:b].strip() in normalize(s[o1:o2]).text or nt.text[a:b].isspace()
+
+
+@settings(max_examples=200, deadline=None)
+@given(ARABIC_HEAVY)
+def test_tokens_and_sentences_slice_the_original(s: str) -> None:
+    nt = normalize(s)
+    for t in tokenize(nt):
+        assert s[t.start:t.end]
+        assert nt.key[t.nstart:t.nend] == t.key
+    for a, b in sentence_bounds(nt):
+        assert 0 <= a < b <= len(nt.text)
+
+
+def test_presentation_forms_diacritics_tatweel_controls() -> None:
+    s = "\ufefb بأسٍ قالــــ\u200f «الجيشُ»\u202b"
+    nt = normalize(s)
+    assert nt.text == 'لا بأس قال "الجيش"'
+    assert nt.key == 'لا باس قال "الجيش"'
+    # «الجيش» maps back to the original letters with its diacritic inside
+    i = nt.text.index("الجيش")
+    a, b = nt.to_original(i, i + 5)
+    assert s[a:b] == "الجيشُ"[:5] or s[a:b] == "الجيش"
+
+
+def test_digits_and_punctuation() -> None:
+    nt = normalize("قتل ٣ و۴ عناصر، أمس؟")
+    assert nt.text == "قتل 3 و4 عناصر, أمس?"
+
+
+def test_folding_alef_hamza_ya_ta_marbuta() -> None:
+    assert fold("إيران") == fold("ايران") == "ايران"
+    assert fold("مدينة") == "مدينه"
+    assert fold("مستشفى") == "مستشفي"
+    assert fold("مؤسسة") == "موسسه"
+    assert fold("Coalition") == "coalition"
+
+
+def test_whitespace_runs_collapse_but_newline_survives() -> None:
+    nt = normalize("  أ  \t ب\n\n ج  ")
+    assert nt.text == "أ ب\nج"
+    a, b = nt.to_original(0, len(nt.text))
+    assert "  أ  \t ب\n\n ج  "[a:b] == "أ  \t ب\n\n ج"
+
+
+def test_clitics_are_split_without_eating_short_stems() -> None:
+    assert strip_clitics(fold("والميليشيات")) == ("وال", "ميليشيات")
+    assert strip_clitics(fold("بمدينة")) == ("ب", "مدينه")
+    assert strip_clitics(fold("للتحالف")) == ("لل", "تحالف")
+    assert strip_clitics("بلد") == ("", "بلد")
+
+
+def test_sentences() -> None:
+    s = "قصفت الطائرات البلدة. وقتل 3.5 شخص!\nسطر آخر"
+    nt = normalize(s)
+    sents = [nt.original_slice(a, b) for a, b in sentence_bounds(nt)]
+    assert sents == ["قصفت الطائرات البلدة.", "وقتل 3.5 شخص!", "سطر آخر"]
+
+
+def test_empty_and_nonarabic_inputs() -> None:
+    assert normalize("").text == ""
+    assert normalize("\u200b\u200f").text == ""
+    assert normalize("Hello World").key == "hello world"
