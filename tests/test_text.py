@@ -106,3 +106,36 @@ def test_empty_and_nonarabic_inputs() -> None:
     assert normalize("").text == ""
     assert normalize("\u200b\u200f").text == ""
     assert normalize("Hello World").key == "hello world"
+
+
+def _reference(s: str) -> tuple[str, list[int], list[int]]:
+    """The plain per-character definition of normalization, to check the bulk path against."""
+    from marsad.text import _clean_char
+
+    chars: list[tuple[str, int]] = [(c, i) for i, ch in enumerate(s) for c in _clean_char(ch)]
+    out: list[tuple[str, int, int]] = []
+    k = 0
+    while k < len(chars):
+        c, i = chars[k]
+        if c in " \n":
+            j = k
+            while j < len(chars) and chars[j][0] in " \n":
+                j += 1
+            if out and j < len(chars):
+                run = [x for x, _ in chars[k:j]]
+                out.append(("\n" if "\n" in run else " ", i, chars[j - 1][1] + 1))
+            k = j
+            continue
+        out.append((c, i, i + 1))
+        k += 1
+    return "".join(c for c, _, _ in out), [a for _, a, _ in out], [b for _, _, b in out]
+
+
+@settings(max_examples=500, deadline=None)
+@given(ARABIC_HEAVY)
+def test_bulk_path_equals_the_per_character_definition(s: str) -> None:
+    nt = normalize(s)
+    text, starts, ends = _reference(s)
+    assert nt.text == text
+    assert list(nt.starts) == starts
+    assert list(nt.ends) == ends

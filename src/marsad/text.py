@@ -29,6 +29,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from marsad import resources
 
@@ -108,39 +109,88 @@ class NormText:
 
 
 def normalize(original: str) -> NormText:
-    """Normalize ``original`` for matching, keeping an offset map; never raises on str input."""
+    """Normalize ``original`` for matching, keeping an offset map; never raises on str input.
+
+    Runs of characters that map one-to-one (Arabic letters, ASCII, mapped digits and
+    punctuation) are copied in bulk; only the rest goes through the per-character
+    path. Whitespace is then collapsed in a second pass that keeps the map.
+    """
     if not isinstance(original, str):
         raise TypeError("normalize() takes a str")
-    out: list[str] = []
+    parts: list[str] = []
     starts = array("i")
     ends = array("i")
-    pending_ws: str | None = None
-    ws_start = 0
-    ws_end = 0
-    for i, ch in enumerate(original):
-        clean = _clean_char(ch)
-        if not clean:
-            continue
-        for c in clean:
-            if c == " " or c == "\n":
-                if pending_ws is None:
-                    pending_ws, ws_start = c, i
-                elif c == "\n":
-                    pending_ws = "\n"
-                ws_end = i + 1
-                continue
-            if pending_ws is not None:
-                if out:  # leading whitespace is dropped
-                    out.append(pending_ws)
-                    starts.append(ws_start)
-                    ends.append(ws_end)
-                pending_ws = None
-            out.append(c)
-            starts.append(i)
-            ends.append(i + 1)
-    text = "".join(out)
-    key = "".join(_fold_char(c) for c in text)
+    pos = 0
+    for m in _BULK_RE.finditer(original):
+        a, b = m.span()
+        if a > pos:
+            _slow(original, pos, a, parts, starts, ends)
+        parts.append(m.group())
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+        pos = b
+    if pos < len(original):
+        _slow(original, pos, len(original), parts, starts, ends)
+    text = _replace_all("".join(parts), _ONE_TO_ONE)
+    if _WS_FIX_RE.search(text):
+        text, starts, ends = _collapse_ws(text, starts, ends)
+    key = _replace_all(text, _FOLD_PAIRS).lower()
+    if len(key) != len(text):  # a rare letter whose lower case is longer: fold one by one
+        key = "".join(_fold_char(c) for c in text)
     return NormText(original, text, key, starts, ends)
+
+
+def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """One-to-one character replacements (C-speed ``str.replace`` for the few present)."""
+    for a, b in pairs:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+def _slow(s: str, a: int, b: int, parts: list[str], starts: array, ends: array) -> None:
+    for i in range(a, b):
+        clean = _clean_char(s[i])
+        if clean:
+            parts.append(clean)
+            starts.extend([i] * len(clean))
+            ends.extend([i + 1] * len(clean))
+
+
+def _collapse_ws(text: str, starts: array, ends: array) -> tuple[str, array, array]:
+    """Collapse whitespace runs to one space (one newline if the run has one); trim both ends."""
+    out: list[str] = []
+    ns, ne = array("i"), array("i")
+    pos = 0
+    for m in _WS_RUN_RE.finditer(text):
+        a, b = m.span()
+        out.append(text[pos:a])
+        ns.extend(starts[pos:a])
+        ne.extend(ends[pos:a])
+        pos = b
+        if a == 0 or b == len(text):
+            continue
+        out.append("\n" if "\n" in m.group() else " ")
+        ns.append(starts[a])
+        ne.append(ends[b - 1])
+    out.append(text[pos:])
+    ns.extend(starts[pos:])
+    ne.extend(ends[pos:])
+    return "".join(out), ns, ne
+
+
+def _build_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    one = {k: v for k, v in _MAP.items() if len(v) == 1 and k not in _DROP}
+    one.update({c: " " for c in "\t\r\f\v"})
+    safe = "\u0621-\u063a\u0641-\u064a\u0671-\u0674\u0679-\u06d3\x20-\x7e\n" + "".join(
+        re.escape(c) for c in one
+    )
+    return re.compile(f"[{safe}]+"), tuple(one.items()), tuple(_FOLD.items())
+
+
+_BULK_RE, _ONE_TO_ONE, _FOLD_PAIRS = _build_tables()
+_WS_FIX_RE = re.compile(r"^[ \n]|[ \n]$|[ \n]{2}")
+_WS_RUN_RE = re.compile(r"^[ \n]+|[ \n]+$|[ \n]{2,}")
 
 
 def fold(s: str) -> str:
@@ -180,8 +230,7 @@ def strip_clitics(word: str, min_stem: int = 2) -> tuple[str, str]:
     return "", word
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A token: original offsets, normalized offsets and its matching key."""
 
     start: int
@@ -196,12 +245,13 @@ class Token:
 
 
 def tokenize(nt: NormText) -> list[Token]:
-    out: list[Token] = []
-    for m in _TOKEN_RE.finditer(nt.key):
-        a, b = m.span()
-        s, e = nt.to_original(a, b)
-        out.append(Token(s, e, a, b, m.group()))
-    return out
+    """Words (letters/digits) and single punctuation marks, over the matching key."""
+    starts, ends = nt.starts, nt.ends
+    return [
+        Token(starts[a], ends[b - 1], a, b, k)
+        for m in _TOKEN_RE.finditer(nt.key)
+        for (a, b), k in ((m.span(), m.group()),)
+    ]
 
 
 # --------------------------------------------------------------------------- sentences

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ def path(name: str) -> Path:
     return p
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str) -> Any:
     try:
         return json.loads(path(name).read_text(encoding="utf-8"))
@@ -38,7 +38,7 @@ def load_json(name: str) -> Any:
         raise ResourceError(f"resource {name!r} is not valid JSON: {e}", code="E202") from e
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     """Load a JSONL resource; lines starting with '//' or '#' are comments."""
     out = []
