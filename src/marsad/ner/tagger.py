@@ -1,0 +1,163 @@
+"""The trained NER tagger: a CRF (``python-crfsuite``) over :mod:`marsad.ner.features`.
+
+The bundled model lives in ``resources/ner/`` (``anercorp-crf.crfsuite`` and its
+metadata ``model.json``: checksum, feature set, training corpus and scores). It is
+opened once per process by :func:`load_tagger`; its checksum and feature-set version
+are checked against ``model.json`` so that a stale or corrupt model is refused with a
+:class:`marsad.errors.ModelError` instead of tagging silently wrong.
+
+Typical use::
+
+    from marsad.ner import load_tagger
+    tagger = load_tagger()
+    tagger.tag(["قال", "محمد", "حسن", "في", "دمشق"])   # ['O', 'B-PER', 'I-PER', 'O', 'B-LOC']
+    tagger.entities(doc)                                # Entity objects with original offsets
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+
+from marsad import resources
+from marsad.errors import ModelError
+from marsad.model import Document, Entity
+from marsad.ner.features import FEATURE_SET, fold_token, gazetteer, sentence_features
+
+#: the bundled model folder
+BUNDLED_DIR = resources.ROOT / "ner"
+META_NAME = "model.json"
+
+#: sentences longer than this are tagged in windows (keeps CRF cost linear and bounded)
+MAX_SENTENCE_TOKENS = 200
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_meta(model_dir: Path) -> dict[str, Any]:
+    """The ``model.json`` of a model folder; ModelError when missing or invalid."""
+    p = model_dir / META_NAME
+    try:
+        meta = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelError(f"no NER model metadata at {p}; train one with `marsad train ner --corpus FILE`",
+                         code="E501") from e
+    except json.JSONDecodeError as e:
+        raise ModelError(f"{p} is not valid JSON ({e}); retrain with `marsad train ner`", code="E502") from e
+    if not isinstance(meta, dict) or "model_file" not in meta or "sha256" not in meta:
+        raise ModelError(f"{p} lacks model_file/sha256; retrain with `marsad train ner`", code="E502")
+    return meta
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entity spans ``(first, last + 1, label)`` of a BIO tag sequence (an ``I-X`` after another type starts X)."""
+    out: list[tuple[int, int, str]] = []
+    start, typ = -1, ""
+    for i, t in enumerate([*tags, "O"]):
+        kind, _, label = t.partition("-")
+        if kind in ("B", "O") or (kind == "I" and label != typ):
+            if typ:
+                out.append((start, i, typ))
+            start, typ = (i, label) if kind in ("B", "I") else (-1, "")
+    return out
+
+
+class NerTagger:
+    """A CRF model opened from a model folder (``model.json`` + the ``.crfsuite`` file)."""
+
+    def __init__(self, model_dir: str | Path | None = None) -> None:
+        self.dir = Path(model_dir) if model_dir is not None else BUNDLED_DIR
+        self.meta = read_meta(self.dir)
+        self.path = self.dir / self.meta["model_file"]
+        if not self.path.is_file():
+            raise ModelError(f"NER model file {self.path} is missing; retrain with `marsad train ner`", code="E501")
+        digest = sha256_file(self.path)
+        if digest != self.meta["sha256"]:
+            raise ModelError(
+                f"NER model {self.path.name} does not match the checksum in {META_NAME}; "
+                "it is corrupt or was replaced: retrain with `marsad train ner`", code="E503")
+        if self.meta.get("feature_set") != FEATURE_SET:
+            raise ModelError(
+                f"NER model {self.path.name} was trained with features {self.meta.get('feature_set')!r}, this "
+                f"marsad computes {FEATURE_SET!r}; retrain with `marsad train ner`", code="E504")
+        self._tagger = pycrfsuite.Tagger()
+        try:
+            self._tagger.open(str(self.path))
+        except (OSError, ValueError) as e:  # pragma: no cover - checksum guards this
+            raise ModelError(f"cannot open NER model {self.path}: {e}; retrain it", code="E503") from e
+        self._gz = gazetteer()
+        self.labels: tuple[str, ...] = tuple(self._tagger.labels())
+
+    # ------------------------------------------------------------------ sequences
+
+    def tag_keys(self, keys: Sequence[str]) -> list[str]:
+        """BIO tags (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of folded keys."""
+        if not keys:
+            return []
+        out: list[str] = []
+        for a in range(0, len(keys), MAX_SENTENCE_TOKENS):
+            part = keys[a:a + MAX_SENTENCE_TOKENS]
+            out += self._tagger.tag(sentence_features(part, self._gz))
+        return out
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        """BIO tags for one sentence of raw token strings (any spelling)."""
+        return self.tag_keys([fold_token(t) for t in tokens])
+
+    def tag_scored(self, keys: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Tags and, per token, the marginal probability of its tag under the model."""
+        tags: list[str] = []
+        probs: list[float] = []
+        for a in range(0, len(keys), MAX_SENTENCE_TOKENS):
+            part = keys[a:a + MAX_SENTENCE_TOKENS]
+            t = self._tagger.tag(sentence_features(part, self._gz))
+            tags += t
+            probs += [self._tagger.marginal(lab, i) if lab != "O" else 1.0 for i, lab in enumerate(t)]
+        return tags, probs
+
+    # ------------------------------------------------------------------ documents
+
+    def entities(self, doc: Document) -> list[Entity]:
+        """PER/LOC/ORG/MISC entities of a normalized document, sentence by sentence, original offsets.
+
+        Needs ``doc.tokens`` and ``doc.sentences`` (the ``normalize`` stage); the score of an
+        entity is the mean marginal probability of its tokens' tags.
+        """
+        toks = doc.tokens
+        if not toks:
+            return []
+        starts = [t.start for t in toks]
+        bounds = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
+        out: list[Entity] = []
+        for s_start, s_end in bounds:
+            i = bisect_left(starts, s_start)
+            j = bisect_left(starts, s_end, lo=i)
+            if i >= j:
+                continue
+            sent = toks[i:j]
+            tags, probs = self.tag_scored([t.key for t in sent])
+            for a, b, label in bio_spans(tags):
+                start, end = sent[a].start, sent[b - 1].end
+                score = sum(probs[a:b]) / (b - a)
+                out.append(Entity(start, end, label, doc.text[start:end], source="crf",
+                                  attrs={"score": round(score, 4)}))
+        return out
+
+
+@lru_cache(maxsize=4)
+def load_tagger(model_dir: str | None = None) -> NerTagger:
+    """The tagger of ``model_dir`` (default: the bundled model), opened once per process."""
+    return NerTagger(model_dir)

@@ -1,0 +1,193 @@
+"""Training and scoring of the NER tagger.
+
+:func:`train` reads one or more tagged CoNLL corpora (files, or folders of ``.txt``/
+``.conll`` files), computes :mod:`marsad.ner.features`, fits a CRF with L-BFGS and
+elastic-net regularization (``c1`` L1 keeps the model small, ``c2`` L2) and writes
+the model file plus ``model.json`` (checksum, feature set, gazetteer fingerprint,
+each corpus file's name and SHA-256, hyperparameters, training time and, with
+``eval_path``, exact-span scores on a test file). The bundled model is reproduced by::
+
+    marsad train ner --corpus ../shared/data/ner/anercorp/ANERcorp_recon_train.txt \\
+        --eval ../shared/data/ner/anercorp/ANERcorp_recon_test.txt
+
+:func:`score` computes exact-span precision/recall/F1 per class and micro-averaged,
+with the same span rules as the team's CoNLL scorer.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version as _pkg_version
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+
+from marsad.errors import InputError, ModelError
+from marsad.ner.conll import Sentence, read_conll, repair_bio
+from marsad.ner.features import FEATURE_SET, fold_token, gazetteer, sentence_features
+from marsad.ner.tagger import META_NAME, NerTagger, bio_spans, sha256_file
+
+MODEL_FILE = "anercorp-crf.crfsuite"
+
+#: hyperparameters of the bundled model (chosen on a held-out tenth of ANERcorp train)
+DEFAULT_PARAMS: dict[str, Any] = {
+    "c1": 0.1,
+    "c2": 0.02,
+    "max_iterations": 150,
+    "feature.minfreq": 1,
+    "feature.possible_transitions": True,
+}
+
+_CORPUS_SUFFIXES = (".txt", ".conll", ".tsv", ".bio")
+
+
+@dataclass(slots=True)
+class Corpus:
+    """A tagged corpus file and its sentences."""
+
+    path: Path
+    sentences: list[Sentence]
+
+    @property
+    def tokens(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+
+def corpus_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand corpus arguments: files as given, folders into their CoNLL-like files (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in _CORPUS_SUFFIXES)
+            if not found:
+                raise InputError(f"{p}: no {'/'.join(_CORPUS_SUFFIXES)} files in this folder", code="E110")
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(f"{p}: no such corpus file or folder", code="E110")
+    return out
+
+
+def load_corpora(paths: Sequence[str | Path], tag_column: int = 1) -> list[Corpus]:
+    """Read tagged corpora (tags normalized onto PER/LOC/ORG/MISC, BIO repaired)."""
+    out = []
+    for p in corpus_files(paths):
+        conll = read_conll(p, tags=True, tag_column=tag_column)
+        for s in conll.sentences:
+            s.tags = repair_bio(s.tags)
+        out.append(Corpus(p, conll.sentences))
+    return out
+
+
+def train(
+    corpora: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    params: dict[str, Any] | None = None,
+    eval_path: str | Path | None = None,
+    tag_column: int = 1,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Train a CRF on ``corpora`` and write it with its ``model.json`` into ``out_dir``; returns the metadata."""
+    say = log or (lambda _m: None)
+    prm = {**DEFAULT_PARAMS, **(params or {})}
+    t0 = time.perf_counter()
+    data = load_corpora(corpora, tag_column)
+    n_sent = sum(len(c.sentences) for c in data)
+    if n_sent == 0:
+        raise InputError("the training corpora hold no sentences", code="E114")
+    gz = gazetteer()
+    say(f"read {n_sent} sentences, {sum(c.tokens for c in data)} tokens from {len(data)} file(s); "
+        f"gazetteer {len(gz)} entries")
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for c in data:
+        for s in c.sentences:
+            trainer.append(sentence_features([fold_token(t) for t in s.tokens], gz), s.tags)
+    trainer.set_params(prm)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create the output folder {out} ({e.strerror})", code="E115") from e
+    tmp = out / (MODEL_FILE + ".tmp")
+    t1 = time.perf_counter()
+    say(f"training the CRF ({prm['max_iterations']} L-BFGS iterations at most) ...")
+    try:
+        trainer.train(str(tmp))
+    except Exception as e:  # crfsuite raises plain exceptions on write errors
+        tmp.unlink(missing_ok=True)
+        raise ModelError(f"CRF training failed: {e}", code="E505") from e
+    train_s = time.perf_counter() - t1
+    final = out / MODEL_FILE
+    os.replace(tmp, final)
+    meta: dict[str, Any] = {
+        "name": "marsad Arabic NER CRF",
+        "version": _dt.date.today().isoformat(),
+        "model_file": MODEL_FILE,
+        "sha256": sha256_file(final),
+        "size_bytes": final.stat().st_size,
+        "labels": ["PER", "LOC", "ORG", "MISC"],
+        "feature_set": FEATURE_SET,
+        "gazetteer": {"entries": len(gz), "fingerprint": gz.fingerprint()},
+        "training": {
+            "corpora": [{"file": c.path.name, "sha256": sha256_file(c.path), "sentences": len(c.sentences),
+                         "tokens": c.tokens} for c in data],
+            "tag_column": tag_column,
+            "algorithm": "lbfgs",
+            "hyperparameters": prm,
+            "iterations": trainer.logparser.last_iteration.get("num") if trainer.logparser.last_iteration else None,
+            "train_seconds": round(train_s, 1),
+            "total_seconds": None,
+            "python_crfsuite": _pkg_version("python-crfsuite"),
+            "command": "marsad train ner " + " ".join(f"--corpus {c.path.name}" for c in data),
+        },
+    }
+    _write_meta(out, meta)
+    if eval_path is not None:
+        say(f"scoring on {Path(eval_path).name} ...")
+        tagger = NerTagger(out)
+        gold = read_conll(eval_path, tags=True).sentences
+        res = score([s.tags for s in gold], [tagger.tag(s.tokens) for s in gold])
+        meta["evaluation"] = {"file": Path(eval_path).name, "sha256": sha256_file(Path(eval_path)), **res}
+    meta["training"]["total_seconds"] = round(time.perf_counter() - t0, 1)
+    _write_meta(out, meta)
+    return meta
+
+
+def _write_meta(out: Path, meta: dict[str, Any]) -> None:
+    (out / META_NAME).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Exact-span micro P/R/F1 and per-class F1 of predicted BIO tag sequences against gold ones."""
+    if len(gold) != len(pred):
+        raise ValueError("gold and predicted sentence counts differ")
+    tp: Counter[str] = Counter()
+    gn: Counter[str] = Counter()
+    pn: Counter[str] = Counter()
+    for g, p in zip(gold, pred, strict=True):
+        gs, ps = set(bio_spans(list(g))), set(bio_spans(list(p)))
+        for s in gs:
+            gn[s[2]] += 1
+        for s in ps:
+            pn[s[2]] += 1
+        for s in gs & ps:
+            tp[s[2]] += 1
+
+    def prf(t: int, p: int, g: int) -> dict[str, float]:
+        pr = t / p if p else 0.0
+        rc = t / g if g else 0.0
+        return {"p": round(pr, 4), "r": round(rc, 4), "f1": round(2 * pr * rc / (pr + rc) if pr + rc else 0.0, 4)}
+
+    per = {lab: {**prf(tp[lab], pn[lab], gn[lab]), "gold": gn[lab]} for lab in sorted(gn | pn)}
+    micro = prf(sum(tp.values()), sum(pn.values()), sum(gn.values()))
+    return {"micro": micro, "per_class": per}
