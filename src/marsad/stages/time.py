@@ -1,0 +1,384 @@
+"""Stage ``time``: date expressions resolved against the publication date.
+
+Finds relative days («اليوم», «أمس», «أول أمس», «فجر اليوم», «مساء أمس»), weekday
+names («يوم الثلاثاء» = the latest Tuesday not after publication), weeks and
+months («الأسبوع الماضي», «الشهر الماضي»), explicit dates with Levantine,
+Gregorian and Hijri month names («في الـ19 من أيلول/سبتمبر الحالي», «15 رمضان
+1445 هـ»), numeric dates («2023-09-24», «24/9/2023»), years («عام 2003») and
+chains («بعد يوم واحد من …», «قبل ثلاثة أيام»).
+
+Every :class:`~marsad.model.DateMention` has original offsets, a resolved
+``value`` (``None`` when nothing anchors it, e.g. «أمس» without a publication
+date) and a ``precision``: 1 day, 2 week, 3 month, 4 year (a year alone is kept
+for background detection, never used as an event date).
+
+:func:`event_date` picks the date of an event from its clause.
+The vocabulary lives in ``resources/events/dates.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from marsad import resources
+from marsad.lexicon import Lexicon
+from marsad.model import DateMention, Document
+from marsad.pipeline import register
+from marsad.text import NormText, fold
+
+#: precision of a year-only mention (not an ACLED time precision; never an event's date)
+YEAR = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    kind: str  # rel, wd, week, mrel, month, ord
+    value: int
+    calendar: str = ""  # for months: levantine, gregorian, hijri
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    lexicon: Lexicon[_Cue]
+    prefixes: frozenset[str]
+    current: frozenset[str]
+    past: frozenset[str]
+    future: frozenset[str]
+    year_words: frozenset[str]
+    day_words: frozenset[str]
+    numbers: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    """The date vocabulary, compiled once per process."""
+    d = resources.load_json("events/dates.json")
+    lex: Lexicon[_Cue] = Lexicon()
+    for cal in ("levantine", "gregorian", "hijri"):
+        for name, n in d[cal].items():
+            lex.add(name, _Cue("month", n, cal))
+    for name, n in d["relative"].items():
+        lex.add(name, _Cue("rel", n))
+    for name, n in d["weekdays"].items():
+        lex.add(name, _Cue("wd", n))
+    for name, n in d["weeks"].items():
+        lex.add(name, _Cue("week", n))
+    for name, n in d["months_rel"].items():
+        lex.add(name, _Cue("mrel", n))
+    for name, n in d["ordinals"].items():
+        lex.add(name, _Cue("ord", n))
+    lex.compile()
+    nums = resources.load_json("events/numbers.json")["cardinals"]
+
+    def fs(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in d[key])
+
+    return _Vocab(lex, fs("weekday_prefixes"), fs("current"), fs("past"), fs("next"), fs("year_words"),
+                  fs("days_words"), {fold(k): v for k, v in nums.items()})
+
+
+# --------------------------------------------------------------------------- helpers
+
+_NUM_BEFORE = re.compile(r"(?:^|(?<=[\s(]))((?:ال\s?)?(\d{1,2}))\s*(?:من\s+(?:شهر\s+)?|-\s*)?$")
+_YEAR_AFTER = re.compile(r"^\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?(\d{4})(?:\s*(?:هـ|ه|م)\b)?")
+_ALT_MONTH = re.compile(r"^\s*(?:/|\(|-)\s*")
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_YEAR_ONLY = re.compile(r"(?:\b(?:عام|سنه|العام|في|خلال|منذ)\s+)(1[89]\d\d|20\d\d)\b")
+_CHAIN = re.compile(
+    r"\b(بعد|قبل|منذ)\s+(?:(\d{1,3}|[^\W\d_]+)\s+)?(يوم واحد|يوم|يومين|ايام|يوما|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|ساعات|ساعه)"
+    r"(?:\s+(?!من\b|على\b)(\S+))?(\s+(?:من|على))?"
+)
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _hijri_to_gregorian(y: int, m: int, d: int) -> date | None:
+    try:
+        from hijridate import Hijri
+
+        return Hijri(y, m, d).to_gregorian()
+    except (ValueError, OverflowError, ImportError):
+        return None
+
+
+def _hijri_year(pub: date) -> int | None:
+    try:
+        from hijridate import Gregorian
+
+        return Gregorian(pub.year, pub.month, pub.day).to_hijri().year
+    except (ValueError, OverflowError, ImportError):
+        return None
+
+
+def _shift_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    return date(d.year + m // 12, m % 12 + 1, 15)
+
+
+def _word_after(key: str, pos: int) -> str:
+    m = re.match(r"\s*([^\W\d_]+)", key[pos:])
+    return m.group(1) if m else ""
+
+
+def _word_before(key: str, pos: int) -> str:
+    m = re.search(r"([^\W\d_]+)\s*$", key[:pos])
+    return m.group(1) if m else ""
+
+
+def _strip_article(w: str) -> str:
+    for p in ("وال", "بال", "فال", "ال", "و", "ب", "ف"):
+        if w.startswith(p) and len(w) - len(p) >= 3:
+            return w[len(p):]
+    return w
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
+    """All date expressions of a normalized text, resolved against ``published``."""
+    v = vocab()
+    key = nt.key
+    out: list[tuple[int, int, date | None, int, bool]] = []  # normalized start, end, value, precision, relative
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in taken)
+
+    def add(a: int, b: int, value: date | None, precision: int, relative: bool) -> None:
+        if free(a, b):
+            out.append((a, b, value, precision, relative))
+            taken.append((a, b))
+
+    # numeric dates first
+    for m in _ISO.finditer(key):
+        dv = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if dv:
+            add(m.start(), m.end(), dv, 1, False)
+    for m in _DMY.finditer(key):
+        dv = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if dv:
+            add(m.start(), m.end(), dv, 1, False)
+
+    matches = v.lexicon.find(nt)
+    ords = {m.nend: m for m in matches if m.payloads[0].kind == "ord"}
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        cue = m.payloads[0]
+        a, b = m.nstart, m.nend
+        if cue.kind == "month":
+            res = _month_date(nt, m, matches, i, ords, published)
+            if res is not None:
+                a, b, value, prec, skip = res
+                add(a, b, value, prec, False)
+                i += skip
+        elif cue.kind == "rel":
+            nxt = _word_after(key, b)
+            if nxt in ("نفسه", "ذاته", "التالي", "السابق", "الاول", "الثاني", "الذي", "عينه"):
+                i += 1
+                continue
+            value = published + timedelta(days=cue.value) if published else None
+            add(a, b, value, 1, True)
+        elif cue.kind == "wd":
+            prev = _word_before(key, a)
+            if prev in ("صلاه", "خطبه", "خطيب"):
+                i += 1
+                continue
+            start = a
+            if prev in v.prefixes:
+                start = a - len(prev) - 1 if key[a - len(prev) - 1:a].strip() == prev else a
+            nxt = _word_after(key, b)
+            value = None
+            if published:
+                back = (published.weekday() - cue.value) % 7
+                if nxt in v.past and back == 0:
+                    back = 7
+                value = published - timedelta(days=back)
+            add(max(0, start), b, value, 1, True)
+        elif cue.kind == "week":
+            value = published + timedelta(days=7 * cue.value) if published else None
+            add(a, b, value, 2, True)
+        elif cue.kind == "mrel":
+            value = _shift_months(published, cue.value) if published else None
+            add(a, b, value, 3, True)
+        i += 1
+
+    for m in _CHAIN.finditer(key):
+        res = _chain(m, published, v)
+        if res is not None:
+            add(m.start(), m.end(), res[0], res[1], True)
+
+    for m in _YEAR_ONLY.finditer(key):
+        y = int(m.group(1))
+        add(m.start(1), m.end(1), date(y, 7, 1), YEAR, False)
+
+    mentions = []
+    for a, b, value, prec, rel in sorted(out):
+        s, e = nt.to_original(a, b)
+        mentions.append(DateMention(s, e, nt.original[s:e], value, prec, rel))
+    return mentions
+
+
+def _chain(m: re.Match[str], published: date | None, v: _Vocab) -> tuple[date | None, int] | None:
+    """«بعد يوم واحد من», «قبل ثلاثة أيام», «منذ يومين»: a date counted back from the publication date."""
+    word, num, unit, tail, of = m.group(1), m.group(2), m.group(3), m.group(4) or "", m.group(5)
+    if num and not num.isdigit():
+        if num not in v.numbers:
+            return None
+        n: int | None = v.numbers[num]
+        num = str(n)
+    else:
+        n = int(num) if num else None
+    if n is None:
+        if unit in ("يومين", "اسبوعين", "شهرين"):
+            n = 2
+        elif unit in ("يوم واحد",) or (unit in ("يوم", "اسبوع", "شهر", "ساعات", "ساعه") and tail in ("", "واحد")):
+            n = 1
+        elif tail in v.numbers:
+            n = v.numbers[tail]
+        elif unit in ("ايام", "اسابيع", "اشهر"):
+            n = 3
+        else:
+            return None
+    if unit.startswith("ساع"):
+        days, prec = 0, 1
+    elif unit.startswith(("اسبوع", "اسابيع")):
+        days, prec = 7 * n, 2
+    elif unit.startswith(("شهر", "اشهر")):
+        days, prec = 30 * n, 3
+    else:
+        days, prec = n, (1 if num or unit in ("يوم واحد", "يومين", "يوم") else 2)
+    if (word == "بعد") != bool(of):
+        return None  # «بعد يومين» without «من» points forward; «قبل يومين من» back from another event
+    if published is None:
+        return (None, prec)
+    return (published - timedelta(days=days), prec)
+
+
+def _month_date(nt: NormText, m, matches, i: int, ords, published: date | None):
+    """Resolve a month name with its day, alternate month name, year and qualifier."""
+    v = vocab()
+    key = nt.key
+    cue: _Cue = m.payloads[0]
+    a, b = m.nstart, m.nend
+    skip = 1
+    month = cue.value
+    cal = cue.calendar
+    # an alternate name right after: «أيلول/سبتمبر», «سبتمبر (أيلول)»
+    if i + 1 < len(matches):
+        n2 = matches[i + 1]
+        gap = key[b:n2.nstart]
+        if n2.payloads[0].kind == "month" and len(gap) <= 3 and (_ALT_MONTH.match(gap) or gap.strip() == ""):
+            if cal == "levantine" or n2.payloads[0].calendar == "gregorian":
+                month = n2.payloads[0].value if n2.payloads[0].calendar != "hijri" else month
+            b = n2.nend
+            if key[b:b + 1] == ")":
+                b += 1
+            skip = 2
+    # day before
+    day = None
+    dm = _NUM_BEFORE.search(key[max(0, a - 20):a])
+    if dm:
+        day = int(dm.group(2))
+        a = max(0, a - 20) + dm.start(1)
+    else:
+        # ordinal day: «الخامس من نوفمبر»
+        gap_m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", key[:a])
+        probe = gap_m.start() if gap_m else a
+        om = ords.get(probe)
+        if om is not None:
+            day = om.payloads[0].value
+            a = om.nstart
+    # year after
+    year = None
+    ym = _YEAR_AFTER.match(key[b:])
+    if ym:
+        year = int(ym.group(1))
+        b = b + ym.end()
+    qual = _word_after(key, b)
+    prev = _word_before(key, a)
+    if day is None and year is None and qual not in v.current | v.past | v.future and prev != "شهر" and skip == 1:
+        return None  # a bare month name («آب», «مارس», «رمضان») is too ambiguous
+    if qual in v.current | v.past | v.future:
+        b = b + len(key[b:]) - len(key[b:].lstrip()) + len(qual)
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if cal == "hijri":
+        if day is None and year is None:
+            return None
+        hy = year or (_hijri_year(published) if published else None)
+        if hy is None or hy > 1700:
+            return None
+        value = _hijri_to_gregorian(hy, month, day or 15)
+        return (a, b, value, 1 if day else 3, skip) if value else None
+    if year is None:
+        if published is None:
+            return (a, b, None, 1 if day else 3, skip)
+        year = published.year
+        if qual in v.future:
+            if month < published.month:
+                year += 1
+        elif qual in v.past and month == published.month and day is None:
+            year -= 1
+        else:
+            cand = _safe_date(year, month, day or 15)
+            if cand and cand > published + timedelta(days=7 if day else 20):
+                year -= 1
+    value = _safe_date(year, month, day or 15)
+    if value is None:
+        return None
+    return (a, b, value, 1 if day else 3, skip)
+
+
+# --------------------------------------------------------------------------- event dates
+
+
+def event_date(doc: Document, start: int, end: int, anchor: int) -> DateMention | None:
+    """The date of the event whose clause is [start, end) (original offsets) and trigger is at ``anchor``.
+
+    The nearest usable date mention inside the clause, else inside the anchor's sentence;
+    ``None`` when neither has one (callers then fall back to the publication date).
+    Year-only mentions are skipped.
+    """
+    usable = [d for d in doc.dates if d.precision <= 3]
+    inside = [d for d in usable if d.start >= start and d.end <= end]
+    if not inside:
+        sent = doc.sentence_of(anchor)
+        if sent is not None:
+            inside = [d for d in usable if d.start >= sent.start and d.end <= sent.end]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: (abs(d.start - anchor) if d.start >= anchor else abs(anchor - d.end)))
+
+
+def years_in(doc: Document, start: int, end: int) -> list[int]:
+    """Years named alone («عام 2003») within [start, end)."""
+    return [d.value.year for d in doc.dates if d.precision == YEAR and d.value and start <= d.start < end]
+
+
+@register("time")
+class TimeStage:
+    """Adds ``doc.dates``: every date expression with its resolved value."""
+
+    name = "time"
+    reads = ("norm", "sentences")
+    writes = ("dates",)
+
+    def __init__(self) -> None:
+        vocab()
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.norm is None:
+            return doc
+        doc.dates = find_dates(doc.norm, doc.published)
+        return doc
