@@ -78,8 +78,7 @@ class App:
     @cached_property
     def store(self) -> Store:
         store = open_store(self.config.db_url)
-        if hasattr(store, "rules"):
-            store.rules = self.config.rules
+        store.rules = self.config.rules
         return store
 
     def ingest(self, paths: Iterable[str] = (), feeds: Iterable[str] = (), *, published: date | None = None,

@@ -167,6 +167,8 @@ class Store(ABC):
 
     url: str
     backend: str
+    #: the merge rule applied by :meth:`add_document`
+    rules: DedupRules = DEFAULT_RULES
 
     def __enter__(self) -> Store:
         return self
@@ -197,6 +199,9 @@ class Store(ABC):
 
     @abstractmethod
     def list_events(self, flt: EventFilter | None = None) -> list[StoredEvent]: ...
+
+    @abstractmethod
+    def iter_events(self, flt: EventFilter | None = None, page: int = 1000) -> Iterator[StoredEvent]: ...
 
     @abstractmethod
     def count_events(self, flt: EventFilter | None = None) -> int: ...
@@ -241,7 +246,6 @@ class SQLStore(Store):
 
     #: placeholder of the driver ("?" for sqlite3, "%s" for psycopg)
     placeholder = "?"
-    rules: DedupRules = DEFAULT_RULES
 
     def __init__(self) -> None:
         self._sql_cache: dict[str, str] = {}
@@ -537,6 +541,26 @@ class SQLStore(Store):
         with self._read():
             rows = self._all(sql, params)
             return self._hydrate(rows)
+
+    def iter_events(self, flt: EventFilter | None = None, page: int = 1000) -> Iterator[StoredEvent]:
+        """Like :meth:`list_events` but page by page (memory stays flat on large exports); ignores offset."""
+        flt = flt or EventFilter()
+        where, params = self._where(flt)
+        left = flt.limit
+        last = 0
+        while left is None or left > 0:
+            n = page if left is None else min(page, left)
+            rows = self._all("SELECT e.id, e.record, e.review_state, e.created_at, e.updated_at FROM events e"
+                             f"{where} AND e.id > ? ORDER BY e.id LIMIT ?", [*params, last, n])
+            if not rows:
+                return
+            batch = self._hydrate(rows)
+            yield from batch
+            last = batch[-1].id
+            if left is not None:
+                left -= len(batch)
+            if len(rows) < n:
+                return
 
     def get_event(self, event_id: int) -> StoredEvent | None:
         with self._read():
