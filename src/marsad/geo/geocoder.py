@@ -1,0 +1,551 @@
+"""Toponym recognition and resolution over the text layer.
+
+:class:`Geocoder` finds place names in a :class:`~marsad.text.NormText` with the
+gazetteer's clitic-aware matcher, reads the words around each name (trigger
+words such as «مدينة/قرية/ريف/معبر/مطار», directions «شرقي/جنوب», «قرب»,
+the countryside direction after «ريف X الشرقي», the «X بريف Y» container),
+drops false toponyms, and ranks the candidate places of each name.
+
+Ranking (:meth:`Geocoder.rank`) — every candidate place of a name gets a score
+that is a sum of explainable parts (shown by ``marsad geocode``):
+
+``feature``
+    the feature-class prior: a populated place, an administrative unit or a
+    well-known region before a building or a road (:data:`marsad.geo.entry.FEATURES`);
+``prominence``
+    ``0.15·log10(1+population) + 0.02·min(alternate names, 40)`` — big,
+    often-named places first;
+``source``
+    +0.6 for the curated file (it is written for the news we read), +0.3 for an
+    imported authoritative gazetteer;
+``exact``
+    +0.3 when the text spells the name as the gazetteer does (before folding of
+    hamza/ta marbuta/alef maqsura), so «حماة» prefers the entry written «حماة»;
+``trigger``
+    +1.5 when the word before the name names the candidate's feature class
+    («محافظة حلب» → the governorate, «مطار X» → an airport), +1.0 when a
+    «قرية/بلدة/مدينة» trigger meets a populated place;
+``country``/``admin1``
+    agreement with the other places of the article, as CLAVIN and CLIFF do:
+    +2.0 × the share of the other names' current best places in the candidate's
+    country, +0.5 × the share in its admin1;
+``near``
+    +1.5 when the candidate lies within 75 km of another name's best place;
+``in``
+    +2.5 when an «X في/بريف/شرقي Y» pattern puts the name inside Y and the
+    candidate lies within Y (same admin1, or within 60 km of a town Y, 150 km of
+    a province/region Y, or in country Y);
+``outlet``
+    +0.3 when the candidate lies in the outlet's usual country (a weak prior).
+
+Context parts use the previous round's choices; two rounds are run, so the
+result does not depend on the order of names. Ties break on the entry id, so
+the ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from marsad import resources
+from marsad.geo.entry import FEATURES, POPULATED, GeoEntry, km, offset
+from marsad.geo.index import GeoIndex, current_index, name_key
+from marsad.model import Entity, Place
+from marsad.text import NormText, Token, fold, normalize, strip_clitics, tokenize
+
+#: how far a countryside with a direction («ريف حلب الشمالي») lies from the town, in km
+COUNTRYSIDE_KM = 25.0
+#: at most this many candidates of one name are scored with context
+MAX_CANDIDATES = 40
+#: population from which a place is prominent enough to be taken without any cue
+PROMINENT_POPULATION = 20_000
+_WORD = re.compile(r"[^\W\d_]+")
+_AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Folded cue words from ``resources/geo/triggers.json``."""
+
+    features: dict[str, str]
+    countryside: frozenset[str]
+    near: frozenset[str]
+    directions: dict[str, int]
+    in_links: frozenset[str]
+    person_titles: frozenset[str]
+    stopnames: frozenset[str]
+    prepositions: frozenset[str]
+    outlets: dict[str, str]
+
+
+def _k(s: str) -> str:
+    return " ".join(fold(s).split())
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The cue words, loaded and folded once per process."""
+    d = resources.load_json("geo/triggers.json")
+    outlets = resources.load_json("geo/outlets.json")
+    return Cues(
+        features={_k(w): f for w, f in d["features"].items()},
+        countryside=frozenset(_k(w) for w in d["countryside"]),
+        near=frozenset(_k(w) for w in d["near"]),
+        directions={_k(w): b for w, b in d["directions"].items()},
+        in_links=frozenset(_k(w) for w in d["in_links"]),
+        person_titles=frozenset(_k(w) for w in d["person_titles"]),
+        stopnames=frozenset(_k(w) for w in d["stopnames"]),
+        prepositions=frozenset(_k(w) for w in d["prepositions"]),
+        outlets={k.lower(): v for k, v in outlets["outlets"].items()},
+    )
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One possible place for a toponym, with its score and the parts that make it up."""
+
+    entry: GeoEntry
+    score: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Toponym:
+    """A place name found in the text, with its cue words and ranked candidates.
+
+    ``start``/``end`` (original offsets) cover the whole phrase («جنوب مدينة الحسكة»,
+    «ريف دير الزور الشرقي»); ``name_start``/``name_end`` only the name.
+    """
+
+    start: int
+    end: int
+    name_start: int
+    name_end: int
+    nstart: int  # normalized offsets of the phrase
+    nend: int
+    key: str  # folded name
+    surface: str  # the name as written (original text)
+    trigger: str | None = None  # feature class named by the word before
+    modifier: str | None = None  # "countryside", "near", "direction", "in"
+    bearing: int | None = None  # a direction (degrees) of the countryside or of the relative position
+    prep: str = ""  # the preposition before the phrase («في», «ب», «من» …)
+    container: int | None = None  # index of the toponym that contains this one («X بريف Y»)
+    candidates: list[Candidate] = field(default_factory=list)
+    source: str = "gazetteer"  # or "crf", "trigger"
+    chosen: Candidate | None = None
+    place: Place | None = None
+    rejected: str | None = None  # why the name was not taken as a toponym
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def outlet_country(outlet: str | None) -> str | None:
+    """The usual country of an outlet (``resources/geo/outlets.json``), matched on a substring."""
+    if not outlet:
+        return None
+    low = outlet.lower()
+    for k, v in cues().outlets.items():
+        if k in low:
+            return v
+    return None
+
+
+class Geocoder:
+    """Finds and resolves toponyms; one per process (it holds the index)."""
+
+    def __init__(self, index: GeoIndex | None = None) -> None:
+        self.index = index or current_index()
+        self.cues = cues()
+        self._admin = None
+
+    # ------------------------------------------------------------------ recognition
+
+    def find(self, nt: NormText, tokens: list[Token] | None = None,
+             entities: list[Entity] | None = None) -> list[Toponym]:
+        """Toponyms of a text, in order, before ranking (``rejected`` ones included)."""
+        toks = tokens if tokens is not None else tokenize(nt)
+        tstarts = [t.nstart for t in toks]
+        out: list[Toponym] = []
+        for m in self.index.lexicon.find(nt):
+            if m.prefix.endswith("ال") and not m.key.startswith("ال"):
+                continue  # «السورية» is an adjective, not «سورية»
+            ti = bisect_right(tstarts, m.nstart) - 1
+            if ti < 0:
+                continue
+            top = Toponym(m.start, m.end, m.start, m.end, m.nstart, m.nend, m.key, m.text)
+            top.prep = m.prefix[-1:] if m.prefix and m.prefix[-1] in "بل" else ""
+            self._left_context(top, toks, ti, bool(m.prefix))
+            self._right_context(top, toks, nt)
+            top.candidates = [Candidate(self.index.entries[i]) for i in m.payloads]
+            out.append(top)
+        self._lists(out, nt)
+        if entities:
+            self._crf_names(out, entities, nt)
+        self._unknown_with_trigger(out, toks, nt)
+        out.sort(key=lambda t: t.nstart)
+        self._containers(out, nt)
+        self._filter(out, nt, toks, entities or [])
+        return out
+
+    def _left_context(self, top: Toponym, toks: list[Token], ti: int, has_prefix: bool) -> None:
+        c = self.cues
+        j = ti - 1
+        if has_prefix:  # the name's own word carries a clitic: nothing of the phrase stands before it
+            self._prep_before(top, toks, ti)
+            return
+        if j >= 0:
+            p, stem = strip_clitics(toks[j].key)
+            word = toks[j].key
+            if word in c.features or stem in c.features:
+                top.trigger = c.features.get(word) or c.features[stem]
+                top.prep = p[-1:] if p and p[-1] in "بل" else top.prep
+                top.start, top.nstart = toks[j].start, toks[j].nstart
+                j -= 1
+            elif word in c.countryside or stem in c.countryside:
+                top.modifier = "countryside"
+                top.prep = p[-1:] if p and p[-1] in "بل" else top.prep
+                top.start, top.nstart = toks[j].start, toks[j].nstart
+                j -= 1
+        # directions / near words before the (trigger +) name: «جنوب مدينة الحسكة», «بالقرب من مدينة ديار بكر»
+        if j >= 0 and top.modifier is None:
+            w1 = toks[j].key
+            w2 = toks[j - 1].key + " " + w1 if j >= 1 else ""
+            p1, s1 = strip_clitics(w1)
+            if w2 in self.cues.directions:
+                top.modifier, top.bearing = "direction", self.cues.directions[w2]
+                top.start, top.nstart = toks[j - 1].start, toks[j - 1].nstart
+                j -= 2
+            elif w1 in self.cues.directions or s1 in self.cues.directions:
+                top.modifier, top.bearing = "direction", self.cues.directions.get(w1, self.cues.directions.get(s1))
+                top.start, top.nstart = toks[j].start, toks[j].nstart
+                j -= 1
+            elif w1 in self.cues.near or s1 in self.cues.near or (w1 == "من" and j >= 1 and (
+                    toks[j - 1].key in self.cues.near or w2 in self.cues.near)):
+                top.modifier = "near"
+                k = j - 1 if w1 == "من" else j
+                top.start, top.nstart = toks[k].start, toks[k].nstart
+                j = k - 1
+        self._prep_before(top, toks, j + 1)
+
+    def _prep_before(self, top: Toponym, toks: list[Token], first: int) -> None:
+        if first <= 0:
+            return
+        p, stem = strip_clitics(toks[first].key)
+        if p and p[-1] in "بل" and not top.prep:
+            top.prep = p[-1]
+        prev = toks[first - 1].key
+        if prev in self.cues.prepositions:
+            top.prep = prev
+
+    def _right_context(self, top: Toponym, toks: list[Token], nt: NormText) -> None:
+        """«ريف X الشرقي»: the direction after a countryside."""
+        if top.modifier != "countryside":
+            return
+        rest = list(_WORD.finditer(nt.key, top.nend, min(len(nt.key), top.nend + 40)))
+        for n in (3, 2, 1):
+            if len(rest) < n:
+                continue
+            words = " ".join(m.group() for m in rest[:n])
+            gap = nt.key[top.nend:rest[0].start()]
+            if words in self.cues.directions and not gap.strip():
+                top.bearing = self.cues.directions[words]
+                top.end = nt.to_original(rest[0].start(), rest[n - 1].end())[1]
+                top.nend = rest[n - 1].end()
+                return
+
+    def _lists(self, out: list[Toponym], nt: NormText) -> None:
+        """«ريفي اللاذقية وإدلب», «بلدات البصيرة، الصبحة والدحلة»: later names inherit the cue of the first."""
+        for a, b in zip(out, out[1:], strict=False):
+            gap = nt.key[a.nend:b.nstart].strip()
+            if b.trigger or b.modifier or gap not in ("و", "،", ",", "، و", ", و", "او", "أو"):
+                continue
+            if not (a.trigger or a.modifier == "countryside"):
+                continue
+            b.trigger = a.trigger
+            if a.modifier == "countryside":
+                b.modifier = "countryside"
+            b.prep = b.prep or a.prep
+
+    def _crf_names(self, out: list[Toponym], entities: list[Entity], nt: NormText) -> None:
+        """CRF ``LOC`` entities that no gazetteer name covers: looked up by their exact folded name."""
+        for e in entities:
+            if e.label != "LOC" or e.source != "crf":
+                continue
+            if any(t.name_start < e.end and e.start < t.name_end for t in out):
+                continue
+            cands = self.index.lookup(e.text)
+            a = nt.from_original(e.start)
+            b = nt.from_original(e.end - 1) + 1 if e.end > e.start else a
+            top = Toponym(e.start, e.end, e.start, e.end, a, b, name_key(e.text), e.text, source="crf")
+            top.candidates = [Candidate(x) for x in cands]
+            out.append(top)
+
+    def _unknown_with_trigger(self, out: list[Toponym], toks: list[Token], nt: NormText) -> None:
+        """«قرية X في ريف Y» with X unknown: a toponym coded to Y (resolved later through its container)."""
+        taken = [(t.nstart, t.nend) for t in out]
+        starts = sorted(t.nstart for t in out)
+        for i, tok in enumerate(toks[:-2]):
+            p, stem = strip_clitics(tok.key)
+            feat = self.cues.features.get(tok.key) or self.cues.features.get(stem)
+            if feat not in ("village", "town", "neighbourhood", "area", "camp", "city", "field", "base"):
+                continue
+            nxt = toks[i + 1]
+            if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word:
+                continue
+            if nxt.key in self.cues.stopnames or len(nxt.key) < 3 or nxt.key in self.cues.features:
+                continue
+            # the following toponym must come within three words, joined by a link word
+            k = bisect_right(starts, nxt.nend)
+            if k >= len(starts):
+                continue
+            nxt_top_start = starts[k]
+            gap_words = nt.key[nxt.nend:nxt_top_start].split()
+            if len(gap_words) > 3:
+                continue
+            end_tok = nxt
+            if gap_words and gap_words[0] not in self.cues.in_links and strip_clitics(gap_words[0])[0] not in (
+                    "ب", "وب"):
+                # one more name word («حي المغاير في …», «منطقة الشيخ نجار»)
+                if len(gap_words) > 2 or gap_words[0] in self.cues.prepositions:
+                    continue
+                end_tok = toks[i + 2]
+            surface = nt.original[nxt.start:end_tok.end]
+            t = Toponym(tok.start, end_tok.end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
+                        nt.key[nxt.nstart:end_tok.nend], surface, trigger=feat, modifier="in", source="trigger")
+            self._prep_before(t, toks, i)
+            out.append(t)
+            taken.append((t.nstart, t.nend))
+
+    def _containers(self, out: list[Toponym], nt: NormText) -> None:
+        for i, (a, b) in enumerate(zip(out, out[1:], strict=False)):
+            gap = nt.key[a.nend:b.nstart].strip()
+            link = gap in self.cues.in_links or (gap == "" and b.prep == "ب") or (
+                gap in ("", "في", "من", "،", ",") and b.modifier == "countryside")
+            if gap == "" and b.prep != "ب" and b.modifier != "countryside" and not b.trigger:
+                link = False
+            if link and len(gap.split()) <= 2:
+                a.container = i + 1
+
+    def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
+        c = self.cues
+        blockers = [e for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
+        for t in out:
+            if t.source == "trigger":
+                continue
+            if t.key in c.features or t.key in c.countryside or t.key in c.near or t.key in c.directions:
+                t.rejected = "a cue word, not a name"
+                continue
+            cued = bool(t.trigger or t.modifier in ("countryside",))
+            if not cued:
+                t.candidates = [x for x in t.candidates if not x.entry.extra.get("trigger_only")]
+            if not t.candidates and t.source != "crf":
+                t.rejected = "no candidate without a trigger word"
+                continue
+            if cued:
+                continue
+            if t.key in c.stopnames or (t.key[2:] if t.key.startswith("ال") else "") in c.stopnames:
+                t.rejected = "common word"
+                continue
+            if any(e.start < t.name_end and t.name_start < e.end and not (e.start >= t.name_start and e.end <= t.name_end)
+                   for e in blockers):
+                t.rejected = "inside a person/organisation/actor name"
+                continue
+            a = bisect_right([x.nstart for x in toks], t.nstart) - 1
+            if a >= 1 and toks[a].nstart == t.nstart and toks[a - 1].key in c.person_titles:
+                t.rejected = "after a person's title"
+                continue
+
+    # ------------------------------------------------------------------ ranking
+
+    def rank(self, tops: list[Toponym], *, outlet: str | None = None, nt: NormText | None = None) -> None:
+        """Score and sort every toponym's candidates (see the module docstring), then choose."""
+        live = [t for t in tops if not t.rejected]
+        ocountry = outlet_country(outlet)
+        for t in live:
+            for cand in t.candidates:
+                cand.parts = self._static_parts(t, cand.entry, ocountry)
+                cand.score = sum(cand.parts.values())
+            t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
+            del t.candidates[MAX_CANDIDATES:]
+        for _round in range(2):
+            context = [(i, t.candidates[0].entry, self._weight(t)) for i, t in enumerate(live) if t.candidates]
+            for i, t in enumerate(live):
+                cont = tops[t.container] if t.container is not None else None
+                for cand in t.candidates:
+                    parts = {k: v for k, v in cand.parts.items() if k not in ("country", "admin1", "near", "in")}
+                    parts.update(self._context_parts(i, cand.entry, context, cont))
+                    cand.parts = parts
+                    cand.score = sum(parts.values())
+                t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
+        for t in live:
+            self._accept(t, tops)
+
+    def _static_parts(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
+        parts = {
+            "feature": FEATURES[e.feature][1],
+            "prominence": round(0.15 * math.log10(1 + e.population) + 0.02 * min(e.n_names, 40), 3),
+        }
+        if e.source == "curated":
+            parts["source"] = 0.6
+        elif e.source.startswith("user:"):
+            parts["source"] = 0.3
+        surf = " ".join(normalize(t.surface).text.split())
+        if any(" ".join(normalize(n).text.split()) == surf for n in e.names):
+            parts["exact"] = 0.3
+        if t.trigger:
+            if t.trigger == e.feature or (t.trigger == "admin2" and e.feature in ("admin2", "admin3")):
+                parts["trigger"] = 1.5
+            elif t.trigger in ("city", "town", "village") and e.feature in POPULATED:
+                parts["trigger"] = 1.0
+            elif t.trigger == "admin1" and e.feature == "city":
+                parts["trigger"] = 0.5
+        if ocountry and e.country == ocountry:
+            parts["outlet"] = 0.3
+        return parts
+
+    @staticmethod
+    def _weight(t: Toponym) -> float:
+        return 1.0 if t.candidates and t.candidates[0].entry.feature == "country" else 1.0
+
+    def _context_parts(self, i: int, e: GeoEntry, context: list[tuple[int, GeoEntry, float]],
+                       cont: Toponym | None) -> dict[str, float]:
+        parts: dict[str, float] = {}
+        others = [(o, w) for j, o, w in context if j != i]
+        if others:
+            total = sum(w for _, w in others)
+            cc = sum(w for o, w in others if o.country and o.country == e.country)
+            if cc:
+                parts["country"] = round(2.0 * cc / total, 3)
+            if e.admin1:
+                a1 = sum(w for o, w in others if o.admin1 == e.admin1 and o.country == e.country)
+                if a1:
+                    parts["admin1"] = round(0.5 * a1 / total, 3)
+            if e.feature not in _AREAL and any(
+                    o.feature not in _AREAL and o.id != e.id and km(o.lat, o.lon, e.lat, e.lon) <= 75 for o, _ in others):
+                parts["near"] = 1.5
+        if cont is not None and cont.candidates and not cont.rejected:
+            if any(_inside(e, c.entry) for c in cont.candidates[:5]):
+                parts["in"] = 2.5
+        return parts
+
+    def _accept(self, t: Toponym, tops: list[Toponym]) -> None:
+        if t.source == "trigger":
+            return
+        if not t.candidates:
+            return
+        best = t.candidates[0]
+        e = best.entry
+        cued = bool(t.trigger or t.modifier in ("countryside", "near", "direction"))
+        strong = (cued or e.source == "curated" or e.feature in _AREAL or e.feature == "city"
+                  or e.population >= PROMINENT_POPULATION or e.n_names >= 12)
+        if not strong:
+            bare = t.key[2:] if t.key.startswith("ال") else t.key
+            context = "near" in best.parts or "in" in best.parts or "admin1" in best.parts
+            if len(bare.replace(" ", "")) <= 3 and not context:
+                t.rejected = "short, rare name without a cue or nearby places"
+                return
+            if not (context or t.prep in self.cues.prepositions or t.prep in ("ب", "ل")):
+                t.rejected = "rare name without a cue, preposition or nearby places"
+                return
+        t.chosen = best
+
+    # ------------------------------------------------------------------ places
+
+    def resolve(self, tops: list[Toponym], nt: NormText) -> None:
+        """Turn each chosen candidate into a :class:`~marsad.model.Place` with precision and admin levels."""
+        for t in tops:
+            if t.rejected:
+                continue
+            if t.source == "trigger" or (t.chosen is None and t.container is not None):
+                cont = tops[t.container] if t.container is not None else None
+                if cont is None or cont.rejected or cont.chosen is None:
+                    continue
+                base = cont.chosen.entry
+                prec = 1 if (t.trigger == "neighbourhood" and base.feature in ("city", "town")) else 2
+                t.place = self._place(base, nt.original[t.start:t.end], t, prec, None)
+                continue
+            if t.chosen is None:
+                continue
+            e = t.chosen.entry
+            prec = e.precision
+            bearing = None
+            if t.modifier == "countryside":
+                if t.bearing is not None and e.feature not in ("countryside", "region", "sea"):
+                    prec, bearing = 3, t.bearing
+                else:
+                    prec = max(prec, 2)
+            elif t.modifier in ("near", "direction"):
+                prec = max(prec, 2)
+            t.place = self._place(e, nt.original[t.start:t.end], t, prec, bearing)
+
+    def _place(self, e: GeoEntry, mention: str, t: Toponym, precision: int, bearing: int | None) -> Place:
+        lat, lon = e.lat, e.lon
+        if bearing is not None:
+            dist = COUNTRYSIDE_KM * (1.6 if e.feature in ("admin1", "admin2") else 1.0)
+            lat, lon = offset(lat, lon, bearing, dist)
+        admin1, admin2, admin3 = e.admin1, e.admin2, e.admin3
+        if e.feature == "admin1" and not admin1:
+            admin1 = e.name
+        lookup = self.admin_lookup()
+        if lookup is not None:
+            hit = lookup.locate(lat, lon)
+            if hit:
+                admin1 = hit.get(1) or admin1
+                admin2 = hit.get(2) or admin2
+                admin3 = hit.get(3) or admin3
+        return Place(name=e.name, latitude=lat, longitude=lon, name_ar=e.name_ar, mention=mention, country=e.country,
+                     admin1=admin1, admin2=admin2, admin3=admin3, geo_precision=precision, id=e.id,
+                     feature=e.feature, start=t.start, end=t.end)
+
+    def admin_lookup(self) -> Any:
+        """The point-in-polygon lookup over imported boundaries, or None when none are imported."""
+        if self._admin is None:
+            from marsad.geo.admin import AdminLookup
+
+            self._admin = AdminLookup.load(self.index.shape_files) if self.index.shape_files else False
+        return self._admin or None
+
+    # ------------------------------------------------------------------ all together
+
+    def geocode(self, nt: NormText, tokens: list[Token] | None = None, entities: list[Entity] | None = None,
+                outlet: str | None = None) -> list[Toponym]:
+        """Find, rank and resolve the toponyms of a text."""
+        tops = self.find(nt, tokens, entities)
+        self.rank(tops, outlet=outlet, nt=nt)
+        self.resolve(tops, nt)
+        return tops
+
+
+def _inside(e: GeoEntry, cont: GeoEntry) -> bool:
+    """Whether place ``e`` plausibly lies within place ``cont`` («X بريف Y», «X في Y»)."""
+    if e.id == cont.id:
+        return False
+    if cont.feature == "country":
+        return e.country == cont.country
+    if cont.feature in ("admin1", "region", "countryside") and e.admin1 and e.admin1 == (cont.admin1 or cont.name):
+        return True
+    limit = 150 if cont.feature in ("admin1", "admin2", "region", "countryside", "sea") else 60
+    return km(e.lat, e.lon, cont.lat, cont.lon) <= limit
+
+
+def main_place(tops: list[Toponym]) -> Toponym | None:
+    """The article's main place: the most named non-country place (ties: the first named)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Toponym] = {}
+    for t in tops:
+        if t.place is None or t.place.feature == "country":
+            continue
+        counts[t.place.id or t.place.name] += 1
+        first.setdefault(t.place.id or t.place.name, t)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[best]
