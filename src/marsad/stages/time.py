@@ -350,7 +350,7 @@ def event_date(doc: Document, start: int, end: int, anchor: int) -> DateMention 
     ``None`` when neither has one (callers then fall back to the publication date).
     Year-only mentions are skipped.
     """
-    usable = [d for d in doc.dates if d.precision <= 3]
+    usable = [d for d in doc.dates if d.precision <= 3 and not (_is_chain(d) and d.start >= anchor)]
     inside = [d for d in usable if d.start >= start and d.end <= end]
     if not inside:
         sent = doc.sentence_of(anchor)
@@ -359,6 +359,11 @@ def event_date(doc: Document, start: int, end: int, anchor: int) -> DateMention 
     if not inside:
         return None
     return min(inside, key=lambda d: (abs(d.start - anchor) if d.start >= anchor else abs(anchor - d.end)))
+
+
+def _is_chain(d: DateMention) -> bool:
+    """«بعد يوم واحد من …»: dates what follows it, not what precedes it."""
+    return d.relative and d.text.startswith("بعد")
 
 
 def years_in(doc: Document, start: int, end: int) -> list[int]:

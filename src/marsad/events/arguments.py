@@ -1,0 +1,146 @@
+"""Arguments of a mention: actor1 / actor2 from the phrase structure, location and date.
+
+Actors come from the ``actors`` stage (``ACTOR`` entities whose ``attrs["actor"]``
+is a :class:`~marsad.model.Actor`). Their role follows the words around them:
+
+* agent markers («من قبل», «بواسطة», «بنيران», «برصاص») or a genitive «لـ» right
+  after a noun trigger («غارات لطيران التحالف», «بقصف لقوات …») → actor1;
+* patient markers («على», «ضد», «في صفوف», «مواقع», «مقر», «عناصر», «استهدف»)
+  → actor2; an actor before «تعرض … لـ» is the target;
+* «بين X و Y» → X and Y (a clash);
+* otherwise a verb trigger takes the nearest actor before it (SVO) or the first
+  one after it (VSO) as actor1 and the next one as actor2; a noun trigger takes
+  an actor before it as actor1 (the subject of «شن»/«نفذ») and one after it as actor2.
+
+Civilians are never actor1 when an armed actor is there; an unnamed attacker is
+the registry's "Unidentified Armed Group" (the actors stage resolves «مجهولون»).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marsad.events.detect import Mention
+from marsad.events.view import DocView, Located, entity_of
+from marsad.events.vocab import vocab
+from marsad.model import Actor
+
+#: how many words before an actor are read for its marker
+MARKER_WORDS = 2
+
+
+@dataclass(slots=True)
+class Roles:
+    actor1: Located | None = None
+    actor2: Located | None = None
+    assoc1: list[Located] = field(default_factory=list)
+    assoc2: list[Located] = field(default_factory=list)
+
+
+def actor_of(x: Located) -> Actor:
+    return entity_of(x).attrs["actor"]
+
+
+def _same(a: Located, b: Located) -> bool:
+    x, y = actor_of(a), actor_of(b)
+    return (x.id is not None and x.id == y.id) or x.name == y.name
+
+
+def _marker(view: DocView, x: Located, floor: int) -> str:
+    """'agent', 'patient', 'between', 'genitive' or '' for the actor at x."""
+    ctx = vocab().context
+    prefix = view.clitic_prefix(x.nstart)
+    words = view.words_before(x.nstart - len(prefix), MARKER_WORDS, floor)
+    words = [w for w in words if w not in (",", '"', "«", "»")]
+    joined = " ".join(words)
+    last = words[-1] if words else ""
+    last_stem = last[2:] if last.startswith("ال") else last
+    if prefix in ("ب",) and last in ("رصاص", "نيران"):
+        return "agent"
+    for mk in ctx["agent"]:
+        if joined.endswith(mk) or (mk in ("قبل",) and last == "قبل"):
+            return "agent"
+    if last in ctx["clash_pair"] or last == "بين":
+        return "between"
+    if last in ctx["patient"] or last_stem in ctx["patient"] or joined in ctx["patient"] or \
+            any(w in ("صفوف", "ضد", "علي", "استهدف", "استهدفت", "استهداف") for w in words[-2:]):
+        return "patient"
+    if last.startswith(("مواقع", "مقرات", "مقر", "نقاط", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")):
+        return "patient"
+    if prefix.endswith("ل") or prefix.endswith("لل"):
+        return "genitive"
+    return ""
+
+
+def assign_roles(view: DocView, men: Mention) -> Roles:
+    """actor1 / actor2 of a mention from the actors of its segment."""
+    roles = Roles()
+    cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
+             and not (a.nstart < men.nend and men.nstart < a.nend)]
+    if not cands:
+        return roles
+    before = [a for a in cands if a.nend <= men.nstart]
+    after = [a for a in cands if a.nstart >= men.nend]
+    marks = {id(a): _marker(view, a, men.seg_start) for a in cands}
+    ctx = vocab().context
+    passive = False
+    if before:
+        between_words = view.words_before(men.nstart, 4, before[-1].nend)
+        passive = any(w in ctx["subject_passive"] or w.lstrip("و") in ctx["subject_passive"] for w in between_words)
+
+    # «بين X و Y»
+    for i, a in enumerate(cands):
+        if marks[id(a)] == "between":
+            roles.actor1 = a
+            rest = [b for b in cands[i + 1:] if not _same(a, b)]
+            if rest:
+                roles.actor2 = rest[0]
+            return _finish(roles, cands)
+
+    agents = [a for a in cands if marks[id(a)] == "agent"]
+    patients = [a for a in cands if marks[id(a)] == "patient"]
+    if agents:
+        roles.actor1 = min(agents, key=lambda a: abs(a.nstart - men.nend))
+    if patients:
+        roles.actor2 = min(patients, key=lambda a: abs(a.nstart - men.nend))
+    if passive and before and roles.actor2 is None:
+        roles.actor2 = before[-1]
+    if roles.actor1 is None:
+        gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
+               and len(view.words_before(a.nstart, 3, men.nend)) <= 2]
+        unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2]
+        unmarked_after = [a for a in after if marks[id(a)] == "" and a is not roles.actor2]
+        if gen:
+            roles.actor1 = gen[0]
+        elif men.trigger.pos == "v" and unmarked_after and (
+                not unmarked_before or unmarked_after[0].nstart - men.nend < men.nstart - unmarked_before[-1].nend):
+            roles.actor1 = unmarked_after[0]
+        elif unmarked_before and not passive:
+            roles.actor1 = unmarked_before[-1]
+        elif unmarked_after and men.trigger.pos == "v":
+            roles.actor1 = unmarked_after[0]
+    if roles.actor2 is None:
+        rest = [a for a in after if a is not roles.actor1 and marks[id(a)] in ("", "genitive")
+                and (roles.actor1 is None or not _same(a, roles.actor1))]
+        if rest and (roles.actor1 is not None or men.trigger.pos == "n"):
+            roles.actor2 = rest[0]
+    return _finish(roles, cands)
+
+
+def _finish(roles: Roles, cands: list[Located]) -> Roles:
+    a1, a2 = roles.actor1, roles.actor2
+    if a1 is not None and a2 is not None and _same(a1, a2):
+        roles.actor2 = None
+    a1, a2 = roles.actor1, roles.actor2
+    if a1 is not None and (actor_of(a1).category == 7) and (a2 is None or actor_of(a2).category != 7):
+        roles.actor1, roles.actor2 = a2, a1
+    for a in cands:
+        if a is roles.actor1 or a is roles.actor2:
+            continue
+        if roles.actor1 is not None and a.nstart >= roles.actor1.nend and a.nstart - roles.actor1.nend <= 3 \
+                and not _same(a, roles.actor1):
+            roles.assoc1.append(a)
+        elif roles.actor2 is not None and a.nstart >= roles.actor2.nend and a.nstart - roles.actor2.nend <= 3 \
+                and not _same(a, roles.actor2):
+            roles.assoc2.append(a)
+    return roles

@@ -1,0 +1,154 @@
+"""Fatalities and injuries of an event, per the codebook.
+
+Deaths only count as fatalities; injuries are a separate figure. A figure is a
+number next to a death word («مقتل 5», «5 قتلى», «قتل خمسة وعشرون», «20 مدنيا
+قتلوا»), a dual («قتيلان», «جنديين»), a singular («مقتل مدني» → 1), or a vague
+count: «عدد من القتلى», «قتلى» without a number, «مجزرة» → 3; «عشرات» → 10;
+«مئات» → 100. «دون وقوع إصابات» and «ضحايا» / «خسائر بشرية» alone → 0.
+Within one sentence the largest figure wins (sub-counts such as «بينهم 3
+أطفال» never add up); conflicting figures from different sentences are merged
+by the caller, which keeps the lowest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marsad.events.view import DocView
+from marsad.events.vocab import Cue, vocab
+
+#: tokens after / before a death word where its figure may stand
+AFTER = 5
+BEFORE = 3
+
+
+@dataclass(slots=True)
+class Casualties:
+    killed: int | None = None
+    injured: int | None = None
+    zero: bool = False
+    spans: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of the killed phrases
+
+
+def _matches(view: DocView, name: str):
+    if name not in view.cache:
+        v = vocab()
+        view.cache[name] = v.casualties.find(view.nt) if name == "cas" else v.numbers.find(view.nt)
+    return view.cache[name]
+
+
+def casualties(view: DocView, a: int, b: int) -> Casualties:
+    """Killed and injured figures stated in the normalized range [a, b)."""
+    out = Casualties()
+    nums = _matches(view, "num")
+    per_sent_k: dict[int, int] = {}
+    per_sent_i: dict[int, int] = {}
+    for m in _matches(view, "cas"):
+        if m.nstart < a or m.nend > b:
+            continue
+        fam = m.payloads[0].family
+        if fam == "none":
+            out.zero = True
+            continue
+        si = view.sentence_index(m.nstart)
+        if fam in ("killed", "killed_plural", "massacre"):
+            n = _figure(view, m, nums, fam)
+            if n is None:
+                continue
+            per_sent_k[si] = max(per_sent_k.get(si, 0), n)
+            out.spans.append((m.nstart, m.nend))
+        elif fam == "injured":
+            n = _figure(view, m, nums, fam)
+            if n is not None:
+                per_sent_i[si] = max(per_sent_i.get(si, 0), n)
+    if per_sent_k:
+        out.killed = min(per_sent_k.values())
+    if per_sent_i:
+        out.injured = min(per_sent_i.values())
+    return out
+
+
+def _figure(view: DocView, m, nums, fam: str) -> int | None:
+    """The number of people a death (or injury) word counts."""
+    key = m.key
+    if key in ("قتيلان", "قتيلين", "شهيدان", "شهيدين", "جثتيهما", "لقيا حتفهما", "قتلا", "قتلتا"):
+        return 2
+    n = _number_near(view, m.nstart, m.nend, nums)
+    if n is not None:
+        return n
+    if fam == "massacre":
+        return 3
+    if fam == "killed_plural" or key in ("قتلي", "القتلي", "شهداء", "الشهداء", "جثث", "حتفهم", "لقوا حتفهم"):
+        return 3
+    if fam == "injured":
+        return 1 if key in ("اصيب", "اصيبت", "جريح", "جريحا", "مصاب", "اصابه") else 3
+    # «مقتل …», «قتل …», «استشهاد …» without a figure: the word that follows says one or several
+    nxt = view.words_after(m.nend, 2)
+    if not nxt:
+        return 1
+    w = nxt[0]
+    if w in (",", "."):
+        return 1
+    plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
+                                                                      "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
+    return 3 if plural else 1
+
+
+def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
+    """A figure within a few tokens after (or before) the word at [a, b), skipping hedges («نحو», «على الأقل»)."""
+    after = [n for n in nums if n.nstart >= b and n.payloads[0].family != "hedge"]
+    ti = view.token_containing(max(a, b - 1))
+    for n in after[:3]:
+        ni = view.token_containing(n.nstart)
+        if ni - ti > AFTER:
+            break
+        if _gap_ok(view, ti + 1, ni, nums):
+            return _value(view, n, nums)
+    # digits right after
+    for k in range(ti + 1, min(len(view.tokens), ti + 1 + AFTER)):
+        t = view.tokens[k].key
+        if t.isdigit():
+            if _gap_ok(view, ti + 1, k, nums):
+                return int(t) if int(t) < 100000 else None
+            break
+        if t in (",", ".", ":"):
+            break
+    # before: «5 قتلى», «خمسة قتلى», «20 مدنيا قتلوا»
+    t0 = view.token_containing(a)
+    for k in range(t0 - 1, max(-1, t0 - 1 - BEFORE), -1):
+        t = view.tokens[k].key
+        if t.isdigit():
+            return int(t) if int(t) < 100000 else None
+        if t in (",", ".", ":"):
+            break
+        for n in nums:
+            if n.nstart == view.tokens[k].nstart and n.payloads[0].family in ("number", "vague", "dual"):
+                return _value(view, n, nums)
+    return None
+
+
+def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
+    """Tokens [i, j) between a death word and its figure are hedges or connectors only."""
+    hedge_starts = {n.nstart for n in nums if n.payloads[0].family == "hedge"}
+    hedge_tokens = {view.token_containing(h) for h in hedge_starts}
+    for k in range(i, j):
+        t = view.tokens[k]
+        if k in hedge_tokens or t.key in ("عن", "ما", "لا", "يقل", "من", "الى", "اكثر", "الاقل", "علي", "و"):
+            continue
+        if any(n.nstart <= t.nstart < n.nend and n.payloads[0].family == "hedge" for n in nums):
+            continue
+        return False
+    return True
+
+
+def _value(view: DocView, n, nums) -> int:
+    """The value of a number word, with «خمسة وعشرون» style units-and-tens."""
+    cue: Cue = n.payloads[0]
+    val = cue.value
+    if cue.family == "number" and val < 10:
+        nxt = view.words_after(n.nend, 1)
+        if nxt and nxt[0].startswith("و") and nxt[0][1:] in vocab().tens:
+            for m in nums:
+                if m.nstart > n.nend and m.payloads[0].family == "number" and m.payloads[0].value >= 20:
+                    return val + m.payloads[0].value
+    return val

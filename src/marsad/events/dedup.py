@@ -1,0 +1,149 @@
+"""Within-article deduplication: mentions of one incident become one event.
+
+The lead, the body and a closing recap often tell the same incident; each
+mention yields a draft, and drafts are merged when they agree on the event
+(same type — or a strike inside a ground battle of the same sentence —, the
+same place or one of them unplaced, the same day, and no conflicting actors).
+The merged event keeps every trigger as evidence, the arguments found first,
+the most specific sub-type and, for conflicting death tolls, the lowest one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from marsad.model import TYPE_RANK, Actor, Event, Place
+
+#: places closer than this are the same place (km)
+SAME_PLACE_KM = 5.0
+#: dates further apart than this are different days
+SAME_DAY = 1
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event under construction, with what dedup and confidence need to know."""
+
+    event: Event
+    sentence: int
+    strong: bool
+    specific: bool  # sub-type from a specific trigger or a weapon cue, not a default
+    explicit_date: bool
+    killed: list[int] = field(default_factory=list)
+    injured: list[int] = field(default_factory=list)
+    zero: bool = False
+    mentions: int = 1
+    split: bool = False  # one of several places listed for one trigger
+
+
+def _km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def same_place(a: Place | None, b: Place | None) -> bool | None:
+    """True/False when both are known, None when either is missing."""
+    if a is None or b is None:
+        return None
+    if a.id and b.id:
+        return a.id == b.id or _km(a, b) <= SAME_PLACE_KM
+    return a.name == b.name or _km(a, b) <= SAME_PLACE_KM
+
+
+def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
+    if a is None or b is None:
+        return None
+    if a.id and b.id:
+        return a.id == b.id
+    return a.name == b.name
+
+
+def compatible(x: Draft, y: Draft) -> bool:
+    """Could drafts x and y be mentions of one incident?"""
+    ex, ey = x.event, y.event
+    if ex.event_type != ey.event_type:
+        pair = {ex.event_type, ey.event_type}
+        if not (pair == {"Battles", "Explosions/Remote violence"} and x.sentence == y.sentence):
+            return False
+        battle = x if ex.event_type == "Battles" else y
+        if not battle.strong:
+            return False
+    sp = same_place(ex.location, ey.location)
+    if sp is False:
+        return False
+    if sp is None and (x.split or y.split):
+        return False
+    if ex.date and ey.date and abs((ex.date - ey.date).days) > SAME_DAY:
+        return False
+    if ex.date and ey.date and x.explicit_date and y.explicit_date and ex.date != ey.date:
+        return False
+    a1 = _same_actor(ex.actor1, ey.actor1)
+    a2 = _same_actor(ex.actor2, ey.actor2)
+    if ex.event_type == "Battles" and ey.event_type == "Battles" and a1 is False:
+        # either order for a clash
+        if _same_actor(ex.actor1, ey.actor2) is not False and _same_actor(ex.actor2, ey.actor1) is not False:
+            return True
+    if a1 is False or a2 is False:
+        return False
+    if sp is None and x.sentence != y.sentence and ex.sub_event_type != ey.sub_event_type and x.specific \
+            and y.specific:
+        return False
+    return True
+
+
+def merge_into(x: Draft, y: Draft) -> None:
+    """Fold draft y into draft x."""
+    ex, ey = x.event, y.event
+    if TYPE_RANK[ey.event_type] < TYPE_RANK[ex.event_type]:
+        ex.event_type, ex.sub_event_type = ey.event_type, ey.sub_event_type
+        x.specific = y.specific
+    elif ey.event_type == ex.event_type and y.specific and not x.specific:
+        ex.sub_event_type = ey.sub_event_type
+        x.specific = True
+    if ex.actor1 is None and ey.actor1 is not None:
+        ex.actor1 = ey.actor1
+        ex.assoc_actor1 = ey.assoc_actor1
+    if ex.actor2 is None and ey.actor2 is not None and _same_actor(ex.actor1, ey.actor2) is not True:
+        ex.actor2 = ey.actor2
+        ex.assoc_actor2 = ey.assoc_actor2
+    if ex.location is None and ey.location is not None:
+        ex.location = ey.location
+    if (not x.explicit_date and y.explicit_date) or (ex.date is None and ey.date is not None):
+        ex.date, ex.time_precision = ey.date, ey.time_precision
+        x.explicit_date = y.explicit_date
+    if ex.attribution is None:
+        ex.attribution = ey.attribution
+    x.killed.extend(y.killed)
+    x.injured.extend(y.injured)
+    x.zero = x.zero or y.zero
+    x.strong = x.strong or y.strong
+    x.mentions += y.mentions
+    ex.background = ex.background and ey.background
+    seen = {(e.role, e.start, e.end) for e in ex.evidence}
+    for e in ey.evidence:
+        if (e.role, e.start, e.end) not in seen and (e.role == "trigger" or not any(
+                f.role == e.role for f in ex.evidence)):
+            ex.evidence.append(e)
+            seen.add((e.role, e.start, e.end))
+
+
+def deduplicate(drafts: list[Draft]) -> list[Draft]:
+    """Merge drafts of one incident; the most recent compatible earlier draft absorbs a later one."""
+    out: list[Draft] = []
+    for d in drafts:
+        target = None
+        best = -1
+        for i in range(len(out) - 1, -1, -1):
+            o = out[i]
+            if compatible(o, d):
+                score = (2 if same_place(o.event.location, d.event.location) else 0) + (
+                    1 if o.sentence == d.sentence else 0)
+                if score > best:
+                    target, best = o, score
+        if target is None:
+            out.append(d)
+        else:
+            merge_into(target, d)
+    return out

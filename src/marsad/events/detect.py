@@ -1,0 +1,181 @@
+"""Detection and classification: trigger mentions with their sub-type, segment and modality.
+
+A *mention* is one trigger occurrence. Its *segment* is the stretch of its
+sentence that belongs to it: from the end of the previous trigger group (or the
+sentence start) to the start of the next one (or the sentence end); arguments
+are looked for there. Generic triggers («قصف», «استهداف», «هجوم», «مقتل») take
+their sub-type from the nearest weapon cue («مسيرة» → Air/drone strike,
+«قذائف» → Shelling, «عبوة» → IED …). Weak triggers become events only with
+support (a weapon, a casualty, a target word, together with an actor or a
+place). Casualty-only triggers yield an event only when nothing else in the
+sentence describes the incident. Modality (:mod:`marsad.events.modality`) is
+attached here and decides later whether the mention is coded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from marsad.events.modality import modality_of
+from marsad.events.view import DocView, entity_of
+from marsad.events.vocab import Trigger, vocab
+from marsad.model import SUB_TO_TYPE
+
+#: tokens within which a weapon cue refines a generic trigger
+WEAPON_WINDOW = 6
+#: tokens within which support is looked for around a weak trigger
+SUPPORT_WINDOW = 10
+
+
+@dataclass(slots=True)
+class Mention:
+    trigger: Trigger
+    nstart: int
+    nend: int
+    sentence: int
+    sub: str
+    seg_start: int = 0
+    seg_end: int = 0
+    weapon: tuple[int, int] | None = None
+    modality: str | None = None
+    modality_cue: tuple[int, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def event_type(self) -> str:
+        return SUB_TO_TYPE[self.sub]
+
+    @property
+    def strong(self) -> bool:
+        return not self.trigger.weak and not self.trigger.generic
+
+
+def find_mentions(view: DocView) -> list[Mention]:
+    """All trigger mentions of a document, classified, with segments and modality."""
+    v = vocab()
+    nt = view.nt
+    raw = v.triggers.find(nt)
+    if not raw:
+        return []
+    weapons = v.weapons.find(nt)
+    support = v.context_lex.find(nt)
+    casualties = v.casualties.find(nt)
+    out: list[Mention] = []
+    for m in raw:
+        trig: Trigger = _best(m.payloads)
+        si = view.sentence_index(m.nstart)
+        out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))
+    _segments(view, out)
+    for men in out:
+        _refine(view, men, weapons)
+    kept: list[Mention] = []
+    for men in out:
+        if men.trigger.weak and not _supported(view, men, weapons, support, casualties):
+            continue
+        kept.append(men)
+    # casualty-only triggers: dropped when another trigger of the sentence tells the incident
+    by_sent: dict[int, list[Mention]] = {}
+    for men in kept:
+        by_sent.setdefault(men.sentence, []).append(men)
+    final: list[Mention] = []
+    for men in kept:
+        if men.trigger.result and any(not o.trigger.result for o in by_sent[men.sentence]):
+            continue
+        final.append(men)
+    for men in final:
+        men.modality, men.modality_cue = modality_of(view, men.nstart, men.nend)
+    _segments(view, final)
+    return final
+
+
+def _best(payloads: tuple[Trigger, ...]) -> Trigger:
+    """Among triggers sharing a surface, prefer a specific, strong one."""
+    return sorted(payloads, key=lambda t: (t.weak, t.generic))[0]
+
+
+def _segments(view: DocView, ms: list[Mention]) -> None:
+    """Split each sentence between its consecutive triggers, at the last clause break between them."""
+    for men in ms:
+        sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
+        men.seg_start, men.seg_end = sa, sb
+    for p, q in pairwise(ms):
+        if p.sentence != q.sentence or q.nstart < p.nend:
+            continue
+        cut = _clause_break(view, p.nend, q.nstart)
+        p.seg_end = max(p.nend, cut)
+        q.seg_start = min(q.nstart, cut)
+
+
+_CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر"})
+
+
+def _clause_break(view: DocView, a: int, b: int) -> int:
+    """The last clause boundary in the normalized range [a, b): a comma, «و…», «فيما» …; else ``b``."""
+    i = view.token_at(a)
+    cut = b
+    while i < len(view.tokens) and view.tokens[i].nstart < b:
+        t = view.tokens[i]
+        k = t.key
+        if k in (",", ";", ":") or k in _CLAUSE_WORDS:
+            cut = t.nend if k in (",", ";", ":") else t.nstart
+        elif k.startswith("و") and len(k) > 3:
+            cut = t.nstart
+        i += 1
+    return cut
+
+
+def _refine(view: DocView, men: Mention, weapons) -> None:
+    """Set a generic trigger's sub-type from the nearest weapon cue of its segment."""
+    ti = view.token_containing(men.nstart)
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    best = None
+    for w in weapons:
+        if w.nstart < men.seg_start or w.nend > men.seg_end:
+            continue
+        if men.nstart <= w.nstart < men.nend:
+            continue  # part of the trigger itself
+        wi = view.token_containing(w.nstart)
+        dist = ti - wi if wi < ti else wi - tj
+        if dist > WEAPON_WINDOW:
+            continue
+        rank = (dist, 0 if wi > tj else 1)
+        if best is None or rank < best[0]:
+            best = (rank, w)
+    if best is None:
+        return
+    w = best[1]
+    men.weapon = (w.nstart, w.nend)
+    if not men.trigger.generic:
+        return
+    sub = w.payloads[0]
+    if men.trigger.sub == "Armed clash" and sub == "Armed clash":
+        return
+    if SUB_TO_TYPE[men.trigger.sub] == "Violence against civilians" and sub == "Armed clash":
+        return  # «برصاص» after «مقتل»: still an attack until the victims say otherwise
+    men.sub = sub
+
+
+def _supported(view: DocView, men: Mention, weapons, support, casualties) -> bool:
+    """A weak trigger needs (a weapon / casualty / target word) and (an actor / a place / an armed word)."""
+    ti = view.token_containing(men.nstart)
+    lo = view.tokens[max(0, ti - SUPPORT_WINDOW)].nstart if view.tokens else 0
+    hi_tok = min(len(view.tokens) - 1, ti + SUPPORT_WINDOW + 2)
+    hi = view.tokens[hi_tok].nend if view.tokens else len(view.key)
+    sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
+    lo, hi = max(lo, sa), min(hi, sb)
+
+    def near(items) -> list:
+        return [x for x in items if x.nstart >= lo and x.nend <= hi and not (men.nstart <= x.nstart < men.nend)]
+
+    what = bool(near(weapons)) or bool(near(casualties)) or any(
+        x.payloads[0].family == "support" for x in near(support))
+    if not what:
+        return False
+    actors = [a for a in view.actors if a.nstart >= lo and a.nend <= hi]
+    armed = [a for a in actors if (entity_of(a).attrs["actor"].category or 0) != 7]
+    places = [p for p in view.places if p.nstart >= lo and p.nend <= hi]
+    armed_word = any(x.payloads[0].family == "armed" for x in near(support))
+    if men.event_type == "Strategic developments":
+        return bool(armed) or armed_word
+    return bool(actors) or bool(places) or armed_word

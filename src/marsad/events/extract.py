@@ -1,0 +1,242 @@
+"""Event extraction for one document: mentions → drafts (with arguments) → deduplicated events.
+
+This is the whole event logic behind the ``events`` stage:
+
+1. :func:`marsad.events.detect.find_mentions` finds and classifies triggers;
+2. mentions under a suppressing modality (negation, threat, demand,
+   condemnation, trend, hypothesis, statement) are dropped;
+3. each remaining mention gets its actors, its place(s) — one draft per place
+   when a trigger lists several towns —, its date, casualties and attribution;
+4. :func:`marsad.events.dedup.deduplicate` merges mentions of one incident;
+5. each event gets its fatalities (lowest of conflicting figures), background
+   flag (dated more than 30 days before publication), notes and confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from functools import lru_cache
+
+from marsad.events.arguments import Roles, actor_of, assign_roles
+from marsad.events.attribution import attribution
+from marsad.events.casualties import casualties
+from marsad.events.dedup import Draft, deduplicate
+from marsad.events.detect import Mention, find_mentions
+from marsad.events.modality import FLAG, SUPPRESS
+from marsad.events.notes import confidence_for, notes_for
+from marsad.events.view import DocView, Located, place_of
+from marsad.events.vocab import vocab
+from marsad.model import SUB_TO_TYPE, Actor, Document, Event, Evidence, Place
+from marsad.stages.time import YEAR, event_date
+
+#: events dated more than this many days before publication are background
+BACKGROUND_DAYS = 30
+#: words that may stand between the places of one list («في البصيرة وبلدات الصبحة وبريهة»)
+_LIST_GAP = 4
+
+
+@lru_cache(maxsize=1)
+def _geo_locator() -> Callable[..., Place | None] | None:
+    """The geo stage's ``event_location`` when that stage is installed."""
+    try:
+        from marsad.stages.geo import event_location
+    except ImportError:
+        return None
+    return event_location
+
+
+def extract_events(doc: Document, *, require_location: bool = False) -> list[Event]:
+    """All events of a document (background ones flagged, not removed)."""
+    view = DocView.of(doc)
+    drafts: list[Draft] = []
+    for men in find_mentions(view):
+        if men.modality in SUPPRESS:
+            continue
+        drafts.extend(_drafts(view, men))
+    events = []
+    for d in deduplicate(drafts):
+        ev = _finish(d)
+        if require_location and ev.location is None:
+            continue
+        events.append(ev)
+    for i, ev in enumerate(events):
+        ev.id = f"{doc.id}#{i + 1}"
+    return events
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def _drafts(view: DocView, men: Mention) -> list[Draft]:
+    doc = view.doc
+    roles = assign_roles(view, men)
+    sub = _adjust_sub(men, roles)
+    places = _places(view, men)
+    seg_o = view.original(men.seg_start, men.seg_end)
+    anchor_o = view.original(men.nstart, men.nend)[0]
+    dm = event_date(doc, seg_o[0], seg_o[1], anchor_o)
+    if dm is not None and dm.value is not None:
+        when, prec, explicit = dm.value, dm.precision, True
+    elif dm is not None:
+        when, prec, explicit = None, None, True
+    else:
+        when, prec, explicit = doc.published, (1 if doc.published else None), False
+    cas = casualties(view, men.seg_start, men.seg_end)
+    att = attribution(view, men.sentence, men.nstart)
+    background = men.modality in FLAG or _is_background(view, men, when)
+
+    ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
+    a1 = a2 = None
+    if roles.actor1 is not None:
+        a1 = _actor(view, roles.actor1)
+        ev_base.append(view.evidence("actor1", roles.actor1.nstart, roles.actor1.nend))
+    if roles.actor2 is not None:
+        a2 = _actor(view, roles.actor2)
+        ev_base.append(view.evidence("actor2", roles.actor2.nstart, roles.actor2.nend))
+    if dm is not None:
+        ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
+    if cas.spans:
+        a, b = cas.spans[0]
+        ev_base.append(view.evidence("fatalities", a, b))
+    att_text = None
+    if att is not None:
+        ev_base.append(view.evidence("attribution", *att))
+        att_text = ev_base[-1].text
+
+    specific = not men.trigger.generic or men.weapon is not None or sub != men.trigger.sub
+    targets: list[tuple[Place | None, Evidence | None]] = [(None, None)]
+    if places:
+        targets = [(p, _orig_evidence(doc, "location", p.start, p.end) if p.start is not None else None)
+                   for p in places]
+    n = len(targets)
+    drafts = []
+    for i, (place, loc_ev) in enumerate(targets):
+        ev = Event(
+            doc_id=doc.id, event_type=SUB_TO_TYPE[sub], sub_event_type=sub, date=when, time_precision=prec,
+            actor1=a1, actor2=a2, assoc_actor1=[_actor(view, x) for x in roles.assoc1],
+            assoc_actor2=[_actor(view, x) for x in roles.assoc2], location=place,
+            source=doc.outlet, attribution=att_text, background=background,
+            evidence=list(ev_base) + ([loc_ev] if loc_ev else []),
+        )
+        killed = [] if cas.killed is None else [_split(cas.killed, n, i)]
+        drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
+                            [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
+    return drafts
+
+
+def _split(total: int, n: int, i: int) -> int:
+    """One total for n places: split evenly, the remainder going to the first."""
+    return total // n + (total % n if i == 0 else 0)
+
+
+def _orig_evidence(doc: Document, role: str, start: int, end: int) -> Evidence:
+    return Evidence(role, start, end, doc.text[start:end])
+
+
+def _actor(view: DocView, x: Located) -> Actor:
+    a = actor_of(x)
+    s, e = view.original(x.nstart, x.nend)
+    return Actor(name=a.name, name_ar=a.name_ar, mention=view.doc.text[s:e], category=a.category, id=a.id,
+                 country=a.country, registered=a.registered, start=s, end=e)
+
+
+def _adjust_sub(men: Mention, roles: Roles) -> str:
+    """Generic attacks: civilians as targets make an attack on civilians, armed targets a clash."""
+    sub = men.sub
+    victim = actor_of(roles.actor2).category if roles.actor2 is not None else None
+    if men.trigger.generic and men.weapon is None:
+        if sub == "Armed clash" and victim == 7:
+            return "Attack"
+        if sub == "Attack" and victim is not None and victim != 7:
+            return "Armed clash"
+    return sub
+
+
+def _is_background(view: DocView, men: Mention, when: date | None) -> bool:
+    pub = view.doc.published
+    if pub is None:
+        return False
+    if when is not None and when < pub - timedelta(days=BACKGROUND_DAYS):
+        return True
+    sa, sb = men.seg_start, men.seg_end
+    for d in view.dates:
+        dm = d.obj
+        if d.nstart >= sa and d.nend <= sb and getattr(dm, "precision", 0) == YEAR and dm.value is not None \
+                and dm.value.year < pub.year - (0 if pub.month > 1 else 1):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _places(view: DocView, men: Mention) -> list[Place]:
+    """The event's own place(s): a list of towns after the trigger gives one place each."""
+    resolved = [p for p in view.places if place_of(p).place is not None]
+    seg = [p for p in resolved if p.nstart >= men.seg_start and p.nend <= men.seg_end]
+    after = [p for p in seg if p.nstart >= men.nend]
+    listed = _place_list(view, after)
+    if len(listed) > 1:
+        return [_with_offsets(view, p) for p in listed]
+    locate = _geo_locator()
+    if locate is not None:
+        s, e = view.original(men.seg_start, men.seg_end)
+        anchor = view.original(men.nstart, men.nend)[0]
+        try:
+            place = locate(view.doc, s, e, anchor)
+        except (ValueError, LookupError):
+            place = None
+        if place is not None:
+            return [place]
+    if after:
+        return [_with_offsets(view, after[0])]
+    before = [p for p in seg if p.nend <= men.nstart]
+    if before:
+        return [_with_offsets(view, before[-1])]
+    return []
+
+
+def _with_offsets(view: DocView, x: Located) -> Place:
+    pm = place_of(x)
+    place = pm.place
+    assert place is not None
+    if place.start is None:
+        s, e = view.original(x.nstart, x.nend)
+        place = replace(place, start=s, end=e, mention=place.mention or pm.text)
+    return place
+
+
+def _place_list(view: DocView, after: list[Located]) -> list[Located]:
+    """Consecutive towns joined by «و», commas and «بلدات/قرى …» («في البصيرة وبلدات الصبحة وبريهة»)."""
+    if not after:
+        return []
+    gap_words = vocab().context["place_list"]
+    out = [after[0]]
+    for p in after[1:]:
+        prev = out[-1]
+        words = view.words_before(p.nstart, _LIST_GAP + 1, prev.nend)
+        prefix = view.clitic_prefix(p.nstart)
+        if len(words) > _LIST_GAP or not all(w in gap_words or w.lstrip("و") in gap_words for w in words):
+            break
+        if not words and prefix not in ("و", "وال"):
+            break
+        pl, pp = place_of(p).place, place_of(prev).place
+        if pl is None or pp is None or pl.geo_precision != 1 or pp.geo_precision != 1:
+            break
+        if place_of(p).modifier or place_of(prev).modifier:
+            break
+        out.append(p)
+    return out
+
+
+def _finish(d: Draft) -> Event:
+    ev = d.event
+    positive = [k for k in d.killed if k > 0]
+    ev.fatalities = min(positive) if positive else 0
+    inj = [k for k in d.injured if k > 0]
+    ev.injuries = min(inj) if inj else (0 if d.zero else None)
+    ev.notes = notes_for(ev)
+    ev.confidence = confidence_for(ev, strong=d.strong, mentions=d.mentions, explicit_date=d.explicit_date)
+    return ev

@@ -1,0 +1,79 @@
+"""Modality: is a trigger a reported incident, or a negation, threat, demand, trend, hypothesis …?
+
+Cue families and their token windows are data (``resources/events/modality.json``).
+A cue scopes over a trigger that follows it within its family's ``window_before``
+tokens (or precedes it within ``window_after``), never across a sentence end;
+negation also stops at a clause break. A negation cue followed by an outcome word
+(«دون وقوع إصابات», «لم يسفر عن …») negates the outcome, not the event.
+
+Families that suppress an event: negation, threat, demand, condemnation, trend,
+hypothetical, statement. ``background`` keeps the event but flags it.
+"""
+
+from __future__ import annotations
+
+from marsad.events.view import HARD_BREAKS, SOFT_BREAKS, DocView
+from marsad.events.vocab import vocab
+
+#: families whose cue means the incident is not coded
+SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement"})
+#: families that only flag the event
+FLAG = frozenset({"background"})
+
+
+def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tuple[int, int] | None]:
+    """The modality family governing the trigger at normalized [nstart, nend) and its cue's range."""
+    v = vocab()
+    cues = _cues(view)
+    ti = view.token_containing(nstart)
+    tj = view.token_containing(max(nstart, nend - 1))
+    best: tuple[int, str, tuple[int, int]] | None = None
+    for c in cues:
+        fam = c.payloads[0].family
+        wb, wa = v.windows[fam]
+        ci = view.token_containing(c.nstart)
+        cj = view.token_containing(max(c.nstart, c.nend - 1))
+        if cj < ti:
+            dist = ti - cj
+            if dist > wb or _broken(view, cj + 1, ti, soft=(fam != "trend")):
+                continue
+            if fam == "negation" and _overridden(view, cj + 1, ti):
+                continue
+        elif ci > tj:
+            dist = ci - tj
+            if dist > wa or _broken(view, tj + 1, ci, soft=True):
+                continue
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, fam, (c.nstart, c.nend))
+    if best is None:
+        return None, None
+    return best[1], best[2]
+
+
+def _cues(view: DocView) -> list:
+    """The modality cues of the document, found once per view."""
+    if "modality" not in view.cache:
+        view.cache["modality"] = vocab().modality.find(view.nt)
+    return view.cache["modality"]  # type: ignore[return-value]
+
+
+def _broken(view: DocView, i: int, j: int, *, soft: bool) -> bool:
+    """True when tokens [i, j) hold a sentence end (or, with ``soft``, a clause break)."""
+    for k in range(i, min(j, len(view.tokens))):
+        key = view.tokens[k].key
+        if key in HARD_BREAKS or (soft and key in SOFT_BREAKS):
+            return True
+    return False
+
+
+def _overridden(view: DocView, i: int, j: int) -> bool:
+    """A negation followed by an outcome word («وقوع», «يسفر» …) before the trigger negates the outcome."""
+    ov = vocab().override
+    for k in range(i, min(j, len(view.tokens))):
+        key = view.tokens[k].key
+        for p in ("", "و", "ف"):
+            if key.startswith(p) and key[len(p):] in ov:
+                return True
+    return False

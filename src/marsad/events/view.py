@@ -1,0 +1,151 @@
+"""A per-document view for event extraction: tokens, sentences and entities in normalized coordinates.
+
+All matching runs on the normalized key (``doc.norm.key``); :class:`DocView`
+maps tokens, sentences, entities, places and dates to normalized offsets once
+per document so that the rule modules can compare positions cheaply, and maps
+any normalized range back to the original text for evidence.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from marsad.model import DateMention, Document, Entity, Evidence, PlaceMention
+from marsad.text import NormText, Token, sentence_bounds
+
+#: tokens that end a clause for modality scopes (normalized punctuation)
+HARD_BREAKS = frozenset({".", "!", "?", "\n"})
+SOFT_BREAKS = frozenset({",", ";", ":", "(", ")", '"', "«", "»", "-"})
+
+
+@dataclass(slots=True)
+class Located:
+    """Anything with a normalized range and the object it came from."""
+
+    nstart: int
+    nend: int
+    obj: object
+
+
+@dataclass(slots=True)
+class DocView:
+    doc: Document
+    nt: NormText
+    tokens: list[Token]
+    token_starts: list[int]
+    sentences: list[tuple[int, int]]
+    actors: list[Located] = field(default_factory=list)
+    norps: list[Located] = field(default_factory=list)
+    places: list[Located] = field(default_factory=list)
+    dates: list[Located] = field(default_factory=list)
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, doc: Document) -> DocView:
+        nt = doc.norm
+        if nt is None:
+            from marsad.text import normalize
+
+            nt = normalize(doc.text)
+        tokens = doc.tokens or []
+        if not tokens:
+            from marsad.text import tokenize
+
+            tokens = tokenize(nt)
+        if doc.sentences:
+            sents = [(cls._n_start(nt, s.start), cls._n_end(nt, s.end)) for s in doc.sentences]
+        else:
+            sents = sentence_bounds(nt)
+        v = cls(doc, nt, tokens, [t.nstart for t in tokens], sents)
+        for e in doc.entities:
+            if e.label == "ACTOR" and e.attrs.get("actor") is not None:
+                v.actors.append(Located(cls._n_start(nt, e.start), cls._n_end(nt, e.end), e))
+            elif e.label == "NORP":
+                v.norps.append(Located(cls._n_start(nt, e.start), cls._n_end(nt, e.end), e))
+        v.actors.sort(key=lambda x: x.nstart)
+        for p in doc.places:
+            v.places.append(Located(cls._n_start(nt, p.start), cls._n_end(nt, p.end), p))
+        v.places.sort(key=lambda x: x.nstart)
+        for d in doc.dates:
+            v.dates.append(Located(cls._n_start(nt, d.start), cls._n_end(nt, d.end), d))
+        return v
+
+    @staticmethod
+    def _n_start(nt: NormText, pos: int) -> int:
+        return min(nt.from_original(pos), len(nt.text))
+
+    @staticmethod
+    def _n_end(nt: NormText, pos: int) -> int:
+        return min(nt.from_original(max(0, pos - 1)) + 1, len(nt.text)) if pos > 0 else 0
+
+    # ------------------------------------------------------------------ positions
+
+    @property
+    def key(self) -> str:
+        return self.nt.key
+
+    def token_at(self, npos: int) -> int:
+        """Index of the token that starts at or after normalized ``npos``."""
+        return bisect_left(self.token_starts, npos)
+
+    def token_containing(self, npos: int) -> int:
+        """Index of the token containing (or last starting before) normalized ``npos``."""
+        return max(0, bisect_right(self.token_starts, npos) - 1)
+
+    def sentence_index(self, npos: int) -> int:
+        for i, (a, b) in enumerate(self.sentences):
+            if a <= npos < b:
+                return i
+        return max(0, bisect_right([s[0] for s in self.sentences], npos) - 1)
+
+    def original(self, nstart: int, nend: int) -> tuple[int, int]:
+        return self.nt.to_original(nstart, nend)
+
+    def evidence(self, role: str, nstart: int, nend: int) -> Evidence:
+        s, e = self.nt.to_original(nstart, nend)
+        return Evidence(role, s, e, self.doc.text[s:e])
+
+    def words_before(self, npos: int, n: int, floor: int = 0) -> list[str]:
+        """Up to ``n`` token keys ending before ``npos`` (not before ``floor``), nearest last."""
+        j = self.token_at(npos)
+        out = []
+        k = j - 1
+        while k >= 0 and len(out) < n and self.tokens[k].nstart >= floor:
+            out.append(self.tokens[k].key)
+            k -= 1
+        return out[::-1]
+
+    def words_after(self, npos: int, n: int, ceil: int | None = None) -> list[str]:
+        j = self.token_at(npos)
+        out = []
+        lim = len(self.key) if ceil is None else ceil
+        while j < len(self.tokens) and len(out) < n and self.tokens[j].nend <= lim:
+            out.append(self.tokens[j].key)
+            j += 1
+        return out
+
+    def in_range(self, items: list[Located], a: int, b: int) -> list[Located]:
+        return [x for x in items if x.nstart >= a and x.nend <= b]
+
+    def clitic_prefix(self, npos: int) -> str:
+        """Letters of the same word standing before normalized ``npos`` (its proclitics)."""
+        k = npos
+        while k > 0 and self.key[k - 1].isalpha():
+            k -= 1
+        return self.key[k:npos]
+
+
+def place_of(x: Located) -> PlaceMention:
+    assert isinstance(x.obj, PlaceMention)
+    return x.obj
+
+
+def entity_of(x: Located) -> Entity:
+    assert isinstance(x.obj, Entity)
+    return x.obj
+
+
+def date_of(x: Located) -> DateMention:
+    assert isinstance(x.obj, DateMention)
+    return x.obj
