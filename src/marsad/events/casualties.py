@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from marsad.events.view import DocView
 from marsad.events.vocab import Cue, vocab
 
+#: figures above this are cumulative tolls («3404 قتيلا منذ بداية الحرب»), not one incident's
+MAX_FIGURE = 1000
 #: tokens after / before a death word where its figure may stand
 AFTER = 5
 BEFORE = 3
@@ -53,7 +55,7 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
         si = view.sentence_index(m.nstart)
         if fam in ("killed", "killed_plural", "massacre"):
             n = _figure(view, m, nums, fam)
-            if n is None:
+            if n is None or n > MAX_FIGURE:
                 continue
             per_sent_k[si] = max(per_sent_k.get(si, 0), n)
             out.spans.append((m.nstart, m.nend))

@@ -107,22 +107,29 @@ def _segments(view: DocView, ms: list[Mention]) -> None:
         q.seg_start = min(q.nstart, cut)
 
 
-_CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر"})
+_CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر", "وذلك",
+                           "حين", "عندما", "اذ"})
 
 
 def _clause_break(view: DocView, a: int, b: int) -> int:
-    """The last clause boundary in the normalized range [a, b): a comma, «و…», «فيما» …; else ``b``."""
+    """Where the clause of the trigger at ``b`` starts, after a trigger ending at ``a``.
+
+    The first clause opener («و…», «فيما», «وذلك بعد») after the first trigger; else the last comma
+    between them; else the second trigger itself.
+    """
     i = view.token_at(a)
-    cut = b
+    comma = None
     while i < len(view.tokens) and view.tokens[i].nstart < b:
         t = view.tokens[i]
         k = t.key
-        if k in (",", ";", ":") or k in _CLAUSE_WORDS:
-            cut = t.nend if k in (",", ";", ":") else t.nstart
-        elif k.startswith("و") and len(k) > 3:
-            cut = t.nstart
+        if k in _CLAUSE_WORDS or (k.startswith("و") and len(k) > 3 and k[1:] in _CLAUSE_WORDS):
+            return t.nstart
+        if k.startswith("و") and len(k) > 3 and i > 0 and view.tokens[i - 1].key in (",", ";"):
+            return t.nstart
+        if k in (",", ";", ":"):
+            comma = t.nend
         i += 1
-    return cut
+    return comma if comma is not None else b
 
 
 def _refine(view: DocView, men: Mention, weapons) -> None:

@@ -73,7 +73,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
     sub = _adjust_sub(men, roles)
-    places = _places(view, men)
+    places, found = _places(view, men)
+    if found in ("article", "") and not men.strong:
+        return []  # a weak or generic trigger with no place of its own is talk, not an incident
+    if found and all(p.feature == "country" for p in places) and not men.strong:
+        return []
     seg_o = view.original(men.seg_start, men.seg_end)
     anchor_o = view.original(men.nstart, men.nend)[0]
     dm = event_date(doc, seg_o[0], seg_o[1], anchor_o)
@@ -172,30 +176,48 @@ def _is_background(view: DocView, men: Mention, when: date | None) -> bool:
 # --------------------------------------------------------------------------- places
 
 
-def _places(view: DocView, men: Mention) -> list[Place]:
-    """The event's own place(s): a list of towns after the trigger gives one place each."""
+def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
+    """The event's own place(s) and where they were found: "segment", "sentence", "article" or "".
+
+    Within the segment: places after the trigger (nearest first), then before it (nearest first); a
+    list of towns after the trigger gives one place each. A place only named as a bearing («شرقي دير
+    الزور» after a town) or a whole country is used only when nothing finer is there. Then the rest
+    of the sentence; then the geo stage's ``event_location`` (earlier sentences, the article's main place).
+    """
     resolved = [p for p in view.places if place_of(p).place is not None]
-    seg = [p for p in resolved if p.nstart >= men.seg_start and p.nend <= men.seg_end]
-    after = [p for p in seg if p.nstart >= men.nend]
-    listed = _place_list(view, after)
-    if len(listed) > 1:
-        return [_with_offsets(view, p) for p in listed]
+    sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
+    for where, (lo, hi) in (("segment", (men.seg_start, men.seg_end)), ("sentence", (sa, sb))):
+        seg = [p for p in resolved if p.nstart >= lo and p.nend <= hi]
+        fine = [p for p in seg if place_of(p).modifier != "direction" and place_of(p).place.feature != "country"]
+        pool = fine or seg
+        after = [p for p in pool if p.nstart >= men.nend]
+        listed = _place_list(view, after)
+        if len(listed) > 1 and where == "segment":
+            return [_with_offsets(view, p) for p in listed], where
+        if after and (where == "segment" or not [p for p in pool if p.nend <= men.nstart]):
+            return [_with_offsets(view, after[0])], where
+        before = [p for p in pool if p.nend <= men.nstart]
+        if before:
+            return [_with_offsets(view, before[-1])], where
+        if after:
+            return [_with_offsets(view, after[0])], where
     locate = _geo_locator()
-    if locate is not None:
-        s, e = view.original(men.seg_start, men.seg_end)
-        anchor = view.original(men.nstart, men.nend)[0]
-        try:
-            place = locate(view.doc, s, e, anchor)
-        except (ValueError, LookupError):
-            place = None
-        if place is not None:
-            return [place]
-    if after:
-        return [_with_offsets(view, after[0])]
-    before = [p for p in seg if p.nend <= men.nstart]
-    if before:
-        return [_with_offsets(view, before[-1])]
-    return []
+    if locate is None:
+        return [], ""
+    s, e = view.original(men.seg_start, men.seg_end)
+    anchor = view.original(men.nstart, men.nend)[0]
+    place = locate(view.doc, s, e, anchor)
+    if place is None:
+        return [], ""
+    same = [p for p in resolved if _same_place_obj(place_of(p).place, place) and p.nend <= men.nstart]
+    if same:
+        return [_with_offsets(view, same[-1])], "article"
+    return [place], "article"
+
+
+def _same_place_obj(a: Place | None, b: Place) -> bool:
+    return a is not None and ((a.id is not None and a.id == b.id) or (a.name == b.name and
+                                                                        a.latitude == b.latitude))
 
 
 def _with_offsets(view: DocView, x: Located) -> Place:
