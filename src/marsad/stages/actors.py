@@ -60,7 +60,7 @@ _CONJ = ("و", "ف")
 class Tag:
     """A lexicon payload: what a surface form is (``kind``) and what it points to (``value``)."""
 
-    kind: str  # actor | nat | country | ethnic | head | ctx | civ | unid | title | anaphor
+    kind: str  # actor | nat | country | place | ethnic | head | ctx | civ | unid | title | anaphor
     value: str = ""
 
 
@@ -78,6 +78,7 @@ class ActorResources:
     heads: dict[str, dict[str, Any]]
     named_group_heads: frozenset[str]
     connectors: frozenset[str]
+    proxy_connectors: frozenset[str]
     descriptors: frozenset[str]
     name_stop: frozenset[str]
     max_name_tokens: int
@@ -87,6 +88,7 @@ class ActorResources:
     titles: frozenset[str]
     role_titles: frozenset[str]
     links: frozenset[str]
+    name_links: frozenset[str]
     kunya: frozenset[str]
     kunya_names: frozenset[str]
     verbs_stop: frozenset[str]
@@ -134,7 +136,7 @@ def build_resources(registry: ActorRegistry) -> ActorResources:
         lex.add(w, Tag("ctx", alias_key(w)))
     for iso, places in ctx.get("places", {}).items():
         for p in places:
-            lex.add(p, Tag("country", iso))
+            lex.add(p, Tag("place", iso))
     for w in civ["words"]:
         lex.add(w, Tag("civ"))
     head_specs = {alias_key(k): v for k, v in heads["heads"].items()}
@@ -159,6 +161,7 @@ def build_resources(registry: ActorRegistry) -> ActorResources:
         heads=head_specs,
         named_group_heads=_keys(heads["named_group_heads"]),
         connectors=_keys(heads["connectors"]),
+        proxy_connectors=_keys(heads.get("proxy_connectors", [])),
         descriptors=_keys(heads["descriptors"]),
         name_stop=_keys(heads["name_stop"]),
         max_name_tokens=int(heads.get("max_name_tokens", 4)),
@@ -168,6 +171,7 @@ def build_resources(registry: ActorRegistry) -> ActorResources:
         titles=_keys(titles["titles"]),
         role_titles=_keys(titles["role_titles"]),
         links=_keys(titles["links"]),
+        name_links=_keys(titles.get("name_links", [])),
         kunya=_keys(titles["kunya"]),
         kunya_names=_keys(titles["kunya_names"]),
         verbs_stop=_keys(titles["verbs_stop"]),
@@ -269,7 +273,7 @@ class _Doc:
                     if e and e.country:
                         score[e.country] += 1.0 if e.country in THEATRES else 0.5
                     break
-                if t.kind == "country":
+                if t.kind in ("country", "place"):
                     score[t.value] += 2.0 if t.value in THEATRES else 0.5
                     break
                 if t.kind == "nat":
@@ -296,7 +300,14 @@ class _Doc:
     def pspan(self, ti: int, tj: int) -> tuple[int, int]:
         """Original offsets of a phrase from token ``ti`` to ``tj``, leaving out proclitics glued to its start."""
         it = self.at.get(ti)
-        return (it.m.start if it is not None else self.tokens[ti].start), self.tokens[tj].end
+        if it is None:
+            return self.tokens[ti].start, self.tokens[tj].end
+        start = it.m.start
+        if it.m.prefix.endswith("ال"):  # the article belongs to the phrase: «المقاتلين», not «مقاتلين»
+            start = self.nt.to_original(it.m.nstart - 2, it.m.nend)[0]
+        elif it.m.prefix.endswith("لل") and not it.m.key.startswith("ل"):
+            start = self.nt.to_original(it.m.nstart - 1, it.m.nend)[0]
+        return start, self.tokens[tj].end
 
     def text(self, ti: int, tj: int) -> str:
         a, b = self.span(ti, tj)
@@ -451,10 +462,14 @@ class _Resolver:
         if cur is not None and heads and head_kind == "strike" and not (cur.has("nat") or cur.has("country")):
             # «غارة للتحالف الدولي»: the attack noun is not part of the actor
             heads, start, head_kind = [], cur.ti, None
+        if cur is not None and heads and head_kind != "group" and any(
+                d.key(i) in self.res.proxy_connectors for i in range(heads[-1].tj + 1, cur.ti)):
+            head_kind = "group"  # «القوات المدعومة من إيران»: the country's proxies, not its army
         if cur is not None:
             f = self.core(cur, start, heads, head_kind)
         if f is None and heads:
-            f = self.unknown_group(heads, start) or self.heads_alone(heads, start, head_kind)
+            f = (self.unknown_group(heads, start) or self.named_base(heads, start, head_kind)
+                 or self.heads_alone(heads, start, head_kind))
         if f is None:
             return None
         return self.extend(f, head_kind)
@@ -491,6 +506,27 @@ class _Resolver:
         g = self.res.ethnic.get(key) or {}
         m = g.get("militia") or {}
         return m.get(self.d.country or "") or m.get("*")
+
+    def named_base(self, heads: list[_Item], start: int, head_kind: str | None) -> _Found | None:
+        """«قاعدة حقل العمر الأميركية»: a military head, a short name, then a nationality adjective."""
+        if head_kind != "military":
+            return None
+        d = self.d
+        k = heads[-1].tj + 1
+        for _ in range(5):
+            if k >= len(d.tokens):
+                return None
+            it = d.at.get(k)
+            if it is not None and it.has("nat") and k > heads[-1].tj + 1:
+                target = self.state_of(it.first("nat").value, "military")  # type: ignore[union-attr]
+                return self.actor(target, start, it.tj, "nationality") if target else None
+            key = d.key(k)
+            if not (d.is_word(k) or key in _QUOTES) or key in self.res.name_stop or key in self.res.verbs_stop:
+                return None
+            if it is not None and not it.has("place"):
+                return None
+            k = it.tj + 1 if it is not None else k + 1
+        return None
 
     def heads_alone(self, heads: list[_Item], start: int, head_kind: str | None) -> _Found | None:
         last = heads[-1]
@@ -713,7 +749,7 @@ class _Resolver:
         q = k
         if d.is_quote(q):
             q += 1
-        name = self._name(q, titled=bool(titles))
+        name = self._name(q, titled=bool(titles), linked=bool(titles) and alias_key(titles[-1]) in res.name_links)
         if name is None:
             return (group.tj if group else k - 1) if titles else -1
         ni, nj = name
@@ -723,7 +759,7 @@ class _Resolver:
             self.groups[(ni, nj)] = group
         return end
 
-    def _name(self, q: int, *, titled: bool) -> tuple[int, int] | None:
+    def _name(self, q: int, *, titled: bool, linked: bool = False) -> tuple[int, int] | None:
         d, res = self.d, self.res
         if q >= len(d.tokens):
             return None
@@ -755,8 +791,8 @@ class _Resolver:
                 return None
             names.append(k)
             k += 1
-        if not names:
-            return None
+        if not names or (len(names) < 2 and not linked):
+            return None  # a bare title before a one-word "name" is too often a verb («الإرهابي وقع»)
         return names[0], names[-1]
 
     def _is_nisba(self, ti: int) -> bool:
@@ -799,8 +835,6 @@ def _entities(r: _Resolver) -> list[Entity]:
                           attrs={"title": titles or None, "group": group}))
     for it, iso, attrs in r.norp:
         s, e = d.pspan(it.ti, it.tj)
-        if it.m.prefix.endswith("ال"):  # keep the article: «العراقية», not «عراقية»
-            s = d.nt.to_original(it.m.nstart - 2, it.m.nend)[0]
         out.append(Entity(s, e, "NORP", text[s:e], key=iso, source="actors", attrs=attrs))
     out.sort(key=lambda x: (x.start, -x.end))
     return out
