@@ -60,6 +60,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     for mk in ctx["agent"]:
         if joined.endswith(mk) or (mk in ("قبل",) and last == "قبل"):
             return "agent"
+    if last.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض")):
+        return "patient"  # «تعرضت القاعدة الأميركية … للقصف»
     if last in ctx["clash_pair"] or last == "بين":
         return "between"
     if last in ctx["patient"] or last_stem in ctx["patient"] or joined in ctx["patient"] or \

@@ -52,6 +52,18 @@ def same_place(a: Place | None, b: Place | None) -> bool | None:
     return a.name == b.name or _km(a, b) <= SAME_PLACE_KM
 
 
+def contains(a: Place | None, b: Place | None) -> bool:
+    """True when one place is a coarse area (a region, a countryside, a province) holding the other."""
+    if a is None or b is None:
+        return False
+    coarse, fine = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
+    if coarse.geo_precision < 2 and coarse.feature not in ("admin1", "admin2", "region", "adm1", "adm2"):
+        return False
+    if coarse.admin1 and fine.admin1 and coarse.admin1 == fine.admin1:
+        return True
+    return _km(coarse, fine) <= 60.0
+
+
 def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
     if a is None or b is None:
         return None
@@ -71,7 +83,7 @@ def compatible(x: Draft, y: Draft) -> bool:
         if not battle.strong:
             return False
     sp = same_place(ex.location, ey.location)
-    if sp is False:
+    if sp is False and not (contains(ex.location, ey.location) and not (x.split and y.split)):
         return False
     if sp is None and (x.split or y.split):
         return False
@@ -108,7 +120,9 @@ def merge_into(x: Draft, y: Draft) -> None:
     if ex.actor2 is None and ey.actor2 is not None and _same_actor(ex.actor1, ey.actor2) is not True:
         ex.actor2 = ey.actor2
         ex.assoc_actor2 = ey.assoc_actor2
-    if ex.location is None and ey.location is not None:
+    if ey.location is not None and (ex.location is None or ey.location.geo_precision < ex.location.geo_precision):
+        if ex.location is not None:
+            ex.evidence = [e for e in ex.evidence if e.role != "location"]
         ex.location = ey.location
     if (not x.explicit_date and y.explicit_date) or (ex.date is None and ey.date is not None):
         ex.date, ex.time_precision = ey.date, ey.time_precision

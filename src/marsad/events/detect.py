@@ -61,8 +61,11 @@ def find_mentions(view: DocView) -> list[Mention]:
     weapons = v.weapons.find(nt)
     support = v.context_lex.find(nt)
     casualties = v.casualties.find(nt)
+    names = [(a.nstart, a.nend) for a in view.actors] + [(p.nstart, p.nend) for p in view.places]
     out: list[Mention] = []
     for m in raw:
+        if any(a <= m.nstart and m.nend <= b for a, b in names):
+            continue  # «تحرير» in «هيئة تحرير الشام», «الطيران» inside an actor's name is no trigger
         trig: Trigger = _best(m.payloads)
         si = view.sentence_index(m.nstart)
         out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))

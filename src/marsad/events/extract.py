@@ -150,6 +150,11 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
     """Generic attacks: civilians as targets make an attack on civilians, armed targets a clash."""
     sub = men.sub
     victim = actor_of(roles.actor2).category if roles.actor2 is not None else None
+    doer = actor_of(roles.actor1).category if roles.actor1 is not None else None
+    if SUB_TO_TYPE[sub] == "Battles" and 6 in (victim, doer):
+        return "Protest with intervention"
+    if SUB_TO_TYPE[sub] == "Battles" and 5 in (victim, doer):
+        return "Violent demonstration"
     if men.trigger.generic and men.weapon is None:
         if sub == "Armed clash" and victim == 7:
             return "Attack"
