@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ class AdminLookup:
     geoms: list[Any]
     info: list[tuple[int, str]]  # (level, name)
     tree: Any
+    cache: dict[tuple[float, float], dict[int, str]] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, records: Iterable[dict[str, Any]]) -> AdminLookup:
@@ -56,6 +57,10 @@ class AdminLookup:
         """The names of the admin units containing the point, by level (1, 2, 3, 4)."""
         if self.tree is None:
             return {}
+        key = (round(lat, 5), round(lon, 5))
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
         from shapely.geometry import Point
 
         pt = Point(lon, lat)
@@ -63,4 +68,6 @@ class AdminLookup:
         for i in self.tree.query(pt, predicate="intersects"):
             level, name = self.info[int(i)]
             out.setdefault(level, name)
+        if len(self.cache) < 100_000:
+            self.cache[key] = out
         return out

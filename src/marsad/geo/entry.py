@@ -86,7 +86,7 @@ class GeoEntry:
                 admin1=rec.get("admin1"), admin2=rec.get("admin2"), admin3=rec.get("admin3"), feature=feature,
                 population=int(rec.get("population") or 0), n_names=len(names),
                 precision=int(rec.get("precision") or FEATURES[feature][0]), source=source, ref=rec.get("ref"),
-                extra={k: rec[k] for k in ("within", "pcode") if k in rec},
+                extra={k: rec[k] for k in ("pcode", "trigger_only") if k in rec},
             )
         except (KeyError, TypeError, ValueError) as e:
             raise GeoError(f"{where}: bad gazetteer record ({e!r}); each needs id, name_ar, lat, lon", code="E401") from e

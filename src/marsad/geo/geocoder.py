@@ -22,7 +22,7 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     +0.3 when the text spells the name as the gazetteer does (before folding of
     hamza/ta marbuta/alef maqsura), so «حماة» prefers the entry written «حماة»;
 ``trigger``
-    +1.5 when the word before the name names the candidate's feature class
+    +2.5 when the word before the name names the candidate's feature class
     («محافظة حلب» → the governorate, «مطار X» → an airport), +1.0 when a
     «قرية/بلدة/مدينة» trigger meets a populated place;
 ``country``/``admin1``
@@ -36,7 +36,11 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     candidate lies within Y (same admin1, or within 60 km of a town Y, 150 km of
     a province/region Y, or in country Y);
 ``outlet``
-    +0.3 when the candidate lies in the outlet's usual country (a weak prior).
+    +0.3 when the candidate lies in the outlet's usual country (a weak prior);
+``foreign``
+    −1.5 for a place outside the Arab world and Israel when the article names
+    nothing else in its country (the Arabic-script names of foreign towns in
+    GeoNames often spell ordinary Arabic words: «ليل», «أن», «هوية»).
 
 Context parts use the previous round's choices; two rounds are run, so the
 result does not depend on the order of names. Ties break on the entry id, so
@@ -45,6 +49,7 @@ the ranking is deterministic.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_right
@@ -57,14 +62,16 @@ from marsad import resources
 from marsad.geo.entry import FEATURES, POPULATED, GeoEntry, km, offset
 from marsad.geo.index import GeoIndex, current_index, name_key
 from marsad.model import Entity, Place
-from marsad.text import NormText, Token, fold, normalize, strip_clitics, tokenize
+from marsad.text import PROCLITICS, NormText, Token, fold, normalize, strip_clitics, tokenize
 
 #: how far a countryside with a direction («ريف حلب الشمالي») lies from the town, in km
 COUNTRYSIDE_KM = 25.0
 #: at most this many candidates of one name are scored with context
 MAX_CANDIDATES = 40
 #: population from which a place is prominent enough to be taken without any cue
-PROMINENT_POPULATION = 20_000
+PROMINENT_POPULATION = 100_000
+#: places outside these countries need their country named in the article (or a cue) to be taken
+NEAR = frozenset("SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split())
 _WORD = re.compile(r"[^\W\d_]+")
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
@@ -86,6 +93,18 @@ class Cues:
 
 def _k(s: str) -> str:
     return " ".join(fold(s).split())
+
+
+@lru_cache(maxsize=65536)
+def _split(word: str) -> tuple[str, str]:
+    """``strip_clitics`` with a cache (cue words repeat a lot)."""
+    return strip_clitics(word)
+
+
+@lru_cache(maxsize=65536)
+def _plain(s: str) -> str:
+    """A name as written, without diacritics/tatweel, spaces collapsed (for the ``exact`` part)."""
+    return " ".join(normalize(s).text.split())
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +157,8 @@ class Toponym:
     container: int | None = None  # index of the toponym that contains this one («X بريف Y»)
     candidates: list[Candidate] = field(default_factory=list)
     source: str = "gazetteer"  # or "crf", "trigger"
+    listed: bool = False  # follows another name in a list («X وY», «X، Y»)
+    inherited: bool = False  # the trigger/countryside cue comes from the first name of the list
     chosen: Candidate | None = None
     place: Place | None = None
     rejected: str | None = None  # why the name was not taken as a toponym
@@ -165,6 +186,9 @@ class Geocoder:
         self.index = index or current_index()
         self.cues = cues()
         self._admin = None
+        #: every feature word with every proclitic sequence before it → its feature class
+        self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
+                               if not (p.endswith("ال") and w.startswith("ال"))}
 
     # ------------------------------------------------------------------ recognition
 
@@ -181,7 +205,8 @@ class Geocoder:
             if ti < 0:
                 continue
             top = Toponym(m.start, m.end, m.start, m.end, m.nstart, m.nend, m.key, m.text)
-            top.prep = m.prefix[-1:] if m.prefix and m.prefix[-1] in "بل" else ""
+            pre = m.prefix[:-2] if m.prefix.endswith("ال") else m.prefix
+            top.prep = pre[-1:] if pre and pre[-1] in "بل" else ""
             self._left_context(top, toks, ti, bool(m.prefix))
             self._right_context(top, toks, nt)
             top.candidates = [Candidate(self.index.entries[i]) for i in m.payloads]
@@ -199,48 +224,55 @@ class Geocoder:
         c = self.cues
         j = ti - 1
         if has_prefix:  # the name's own word carries a clitic: nothing of the phrase stands before it
-            self._prep_before(top, toks, ti)
+            self._prep_before(top, toks, ti, False)
             return
+        first_is_cue = False
         if j >= 0:
-            p, stem = strip_clitics(toks[j].key)
+            _p, stem = _split(toks[j].key)
             word = toks[j].key
             if word in c.features or stem in c.features:
                 top.trigger = c.features.get(word) or c.features[stem]
-                top.prep = p[-1:] if p and p[-1] in "بل" else top.prep
                 top.start, top.nstart = toks[j].start, toks[j].nstart
+                first_is_cue = True
                 j -= 1
             elif word in c.countryside or stem in c.countryside:
                 top.modifier = "countryside"
-                top.prep = p[-1:] if p and p[-1] in "بل" else top.prep
                 top.start, top.nstart = toks[j].start, toks[j].nstart
+                first_is_cue = True
                 j -= 1
         # directions / near words before the (trigger +) name: «جنوب مدينة الحسكة», «بالقرب من مدينة ديار بكر»
         if j >= 0 and top.modifier is None:
             w1 = toks[j].key
             w2 = toks[j - 1].key + " " + w1 if j >= 1 else ""
-            p1, s1 = strip_clitics(w1)
-            if w2 in self.cues.directions:
-                top.modifier, top.bearing = "direction", self.cues.directions[w2]
+            _p1, s1 = _split(w1)
+            if w2 in c.directions:
+                top.modifier, top.bearing = "direction", c.directions[w2]
                 top.start, top.nstart = toks[j - 1].start, toks[j - 1].nstart
                 j -= 2
-            elif w1 in self.cues.directions or s1 in self.cues.directions:
-                top.modifier, top.bearing = "direction", self.cues.directions.get(w1, self.cues.directions.get(s1))
+                first_is_cue = True
+            elif w1 in c.directions or s1 in c.directions:
+                top.modifier, top.bearing = "direction", c.directions.get(w1, c.directions.get(s1))
                 top.start, top.nstart = toks[j].start, toks[j].nstart
                 j -= 1
-            elif w1 in self.cues.near or s1 in self.cues.near or (w1 == "من" and j >= 1 and (
-                    toks[j - 1].key in self.cues.near or w2 in self.cues.near)):
+                first_is_cue = True
+            elif w1 in c.near or s1 in c.near or (w1 == "من" and j >= 1 and (
+                    toks[j - 1].key in c.near or w2 in c.near)):
                 top.modifier = "near"
                 k = j - 1 if w1 == "من" else j
                 top.start, top.nstart = toks[k].start, toks[k].nstart
                 j = k - 1
-        self._prep_before(top, toks, j + 1)
+                first_is_cue = True
+        self._prep_before(top, toks, j + 1, first_is_cue)
 
-    def _prep_before(self, top: Toponym, toks: list[Token], first: int) -> None:
+    def _prep_before(self, top: Toponym, toks: list[Token], first: int, first_is_cue: bool) -> None:
+        """The preposition before the phrase: a clitic on its first (cue) word, or the word before it."""
+        if first_is_cue and first < len(toks):
+            p, _stem = _split(toks[first].key)
+            p = p[:-2] if p.endswith("ال") else p
+            if p and p[-1] in "بل" and not top.prep:
+                top.prep = p[-1]
         if first <= 0:
             return
-        p, stem = strip_clitics(toks[first].key)
-        if p and p[-1] in "بل" and not top.prep:
-            top.prep = p[-1]
         prev = toks[first - 1].key
         if prev in self.cues.prepositions:
             top.prep = prev
@@ -263,13 +295,17 @@ class Geocoder:
 
     def _lists(self, out: list[Toponym], nt: NormText) -> None:
         """«ريفي اللاذقية وإدلب», «بلدات البصيرة، الصبحة والدحلة»: later names inherit the cue of the first."""
-        for a, b in zip(out, out[1:], strict=False):
+        for a, b in itertools.pairwise(out):
             gap = nt.key[a.nend:b.nstart].strip()
-            if b.trigger or b.modifier or gap not in ("و", "،", ",", "، و", ", و", "او", "أو"):
+            if gap not in ("و", "،", ",", "، و", ", و", "او", "أو", "-", "–"):
+                continue
+            b.listed = True
+            if b.trigger or b.modifier:
                 continue
             if not (a.trigger or a.modifier == "countryside"):
                 continue
             b.trigger = a.trigger
+            b.inherited = True
             if a.modifier == "countryside":
                 b.modifier = "countryside"
             b.prep = b.prep or a.prep
@@ -292,9 +328,9 @@ class Geocoder:
         """«قرية X في ريف Y» with X unknown: a toponym coded to Y (resolved later through its container)."""
         taken = [(t.nstart, t.nend) for t in out]
         starts = sorted(t.nstart for t in out)
+        forms = self._feature_forms
         for i, tok in enumerate(toks[:-2]):
-            p, stem = strip_clitics(tok.key)
-            feat = self.cues.features.get(tok.key) or self.cues.features.get(stem)
+            feat = forms.get(tok.key)
             if feat not in ("village", "town", "neighbourhood", "area", "camp", "city", "field", "base"):
                 continue
             nxt = toks[i + 1]
@@ -311,7 +347,7 @@ class Geocoder:
             if len(gap_words) > 3:
                 continue
             end_tok = nxt
-            if gap_words and gap_words[0] not in self.cues.in_links and strip_clitics(gap_words[0])[0] not in (
+            if gap_words and gap_words[0] not in self.cues.in_links and _split(gap_words[0])[0] not in (
                     "ب", "وب"):
                 # one more name word («حي المغاير في …», «منطقة الشيخ نجار»)
                 if len(gap_words) > 2 or gap_words[0] in self.cues.prepositions:
@@ -320,12 +356,12 @@ class Geocoder:
             surface = nt.original[nxt.start:end_tok.end]
             t = Toponym(tok.start, end_tok.end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
                         nt.key[nxt.nstart:end_tok.nend], surface, trigger=feat, modifier="in", source="trigger")
-            self._prep_before(t, toks, i)
+            self._prep_before(t, toks, i, True)
             out.append(t)
             taken.append((t.nstart, t.nend))
 
     def _containers(self, out: list[Toponym], nt: NormText) -> None:
-        for i, (a, b) in enumerate(zip(out, out[1:], strict=False)):
+        for i, (a, b) in enumerate(itertools.pairwise(out)):
             gap = nt.key[a.nend:b.nstart].strip()
             link = gap in self.cues.in_links or (gap == "" and b.prep == "ب") or (
                 gap in ("", "في", "من", "،", ",") and b.modifier == "countryside")
@@ -337,6 +373,7 @@ class Geocoder:
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
         c = self.cues
         blockers = [e for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
+        tstarts = [x.nstart for x in toks]
         for t in out:
             if t.source == "trigger":
                 continue
@@ -344,21 +381,27 @@ class Geocoder:
                 t.rejected = "a cue word, not a name"
                 continue
             cued = bool(t.trigger or t.modifier in ("countryside",))
+            direct = cued and not t.inherited
             if not cued:
                 t.candidates = [x for x in t.candidates if not x.entry.extra.get("trigger_only")]
             if not t.candidates and t.source != "crf":
                 t.rejected = "no candidate without a trigger word"
                 continue
+            canon = "ا" + t.key if t.key.startswith("ل") and not t.key.startswith("ال") else t.key
+            if not direct and (t.key in c.stopnames or canon in c.stopnames
+                               or (t.key[2:] if t.key.startswith("ال") else "") in c.stopnames):
+                t.rejected = "common word"
+                continue
             if cued:
                 continue
-            if t.key in c.stopnames or (t.key[2:] if t.key.startswith("ال") else "") in c.stopnames:
+            if t.key in c.stopnames:
                 t.rejected = "common word"
                 continue
             if any(e.start < t.name_end and t.name_start < e.end and not (e.start >= t.name_start and e.end <= t.name_end)
                    for e in blockers):
                 t.rejected = "inside a person/organisation/actor name"
                 continue
-            a = bisect_right([x.nstart for x in toks], t.nstart) - 1
+            a = bisect_right(tstarts, t.nstart) - 1
             if a >= 1 and toks[a].nstart == t.nstart and toks[a - 1].key in c.person_titles:
                 t.rejected = "after a person's title"
                 continue
@@ -376,12 +419,12 @@ class Geocoder:
             t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
             del t.candidates[MAX_CANDIDATES:]
         for _round in range(2):
-            context = [(i, t.candidates[0].entry, self._weight(t)) for i, t in enumerate(live) if t.candidates]
+            ctx = _Context.of(live)
             for i, t in enumerate(live):
                 cont = tops[t.container] if t.container is not None else None
                 for cand in t.candidates:
                     parts = {k: v for k, v in cand.parts.items() if k not in ("country", "admin1", "near", "in")}
-                    parts.update(self._context_parts(i, cand.entry, context, cont))
+                    parts.update(self._context_parts(i, cand.entry, ctx, cont))
                     cand.parts = parts
                     cand.score = sum(parts.values())
                 t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
@@ -397,12 +440,12 @@ class Geocoder:
             parts["source"] = 0.6
         elif e.source.startswith("user:"):
             parts["source"] = 0.3
-        surf = " ".join(normalize(t.surface).text.split())
-        if any(" ".join(normalize(n).text.split()) == surf for n in e.names):
+        surf = _plain(t.surface)
+        if any(_plain(n) == surf for n in e.names):
             parts["exact"] = 0.3
         if t.trigger:
             if t.trigger == e.feature or (t.trigger == "admin2" and e.feature in ("admin2", "admin3")):
-                parts["trigger"] = 1.5
+                parts["trigger"] = 2.5
             elif t.trigger in ("city", "town", "village") and e.feature in POPULATED:
                 parts["trigger"] = 1.0
             elif t.trigger == "admin1" and e.feature == "city":
@@ -411,26 +454,27 @@ class Geocoder:
             parts["outlet"] = 0.3
         return parts
 
-    @staticmethod
-    def _weight(t: Toponym) -> float:
-        return 1.0 if t.candidates and t.candidates[0].entry.feature == "country" else 1.0
-
-    def _context_parts(self, i: int, e: GeoEntry, context: list[tuple[int, GeoEntry, float]],
-                       cont: Toponym | None) -> dict[str, float]:
+    def _context_parts(self, i: int, e: GeoEntry, ctx: _Context, cont: Toponym | None) -> dict[str, float]:
         parts: dict[str, float] = {}
-        others = [(o, w) for j, o, w in context if j != i]
-        if others:
-            total = sum(w for _, w in others)
-            cc = sum(w for o, w in others if o.country and o.country == e.country)
-            if cc:
+        own = ctx.tops.get(i)
+        total = ctx.total - (1 if own is not None else 0)
+        if total > 0:
+            cc = ctx.countries.get(e.country, 0) - (1 if own is not None and own.country == e.country else 0)
+            if cc > 0 and e.country:
                 parts["country"] = round(2.0 * cc / total, 3)
             if e.admin1:
-                a1 = sum(w for o, w in others if o.admin1 == e.admin1 and o.country == e.country)
-                if a1:
+                k = (e.country, e.admin1)
+                a1 = ctx.admin1.get(k, 0) - (1 if own is not None and (own.country, own.admin1) == k else 0)
+                if a1 > 0:
                     parts["admin1"] = round(0.5 * a1 / total, 3)
-            if e.feature not in _AREAL and any(
-                    o.feature not in _AREAL and o.id != e.id and km(o.lat, o.lon, e.lat, e.lon) <= 75 for o, _ in others):
-                parts["near"] = 1.5
+            if e.feature not in _AREAL:
+                for j, o in ctx.points:
+                    if j != i and o.id != e.id and abs(o.lat - e.lat) < 0.7 and abs(o.lon - e.lon) < 0.9 \
+                            and km(o.lat, o.lon, e.lat, e.lon) <= 75:
+                        parts["near"] = 1.5
+                        break
+        if e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated":
+            parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
             if any(_inside(e, c.entry) for c in cont.candidates[:5]):
                 parts["in"] = 2.5
@@ -444,15 +488,18 @@ class Geocoder:
         best = t.candidates[0]
         e = best.entry
         cued = bool(t.trigger or t.modifier in ("countryside", "near", "direction"))
-        strong = (cued or e.source == "curated" or e.feature in _AREAL or e.feature == "city"
-                  or e.population >= PROMINENT_POPULATION or e.n_names >= 12)
+        if "foreign" in best.parts and not t.trigger and e.population < 1_000_000:
+            t.rejected = "foreign place whose country the article does not name"
+            return
+        strong = (cued or (e.source == "curated") or e.feature in ("country", "admin1", "region", "sea")
+                  or e.population >= PROMINENT_POPULATION)
         if not strong:
             bare = t.key[2:] if t.key.startswith("ال") else t.key
             context = "near" in best.parts or "in" in best.parts or "admin1" in best.parts
             if len(bare.replace(" ", "")) <= 3 and not context:
                 t.rejected = "short, rare name without a cue or nearby places"
                 return
-            if not (context or t.prep in self.cues.prepositions or t.prep in ("ب", "ل")):
+            if not (context or t.listed or t.prep in self.cues.prepositions or t.prep in ("ب", "ل")):
                 t.rejected = "rare name without a cue, preposition or nearby places"
                 return
         t.chosen = best
@@ -522,6 +569,30 @@ class Geocoder:
         self.rank(tops, outlet=outlet, nt=nt)
         self.resolve(tops, nt)
         return tops
+
+
+@dataclass(slots=True)
+class _Context:
+    """The current best place of every name: counts by country/admin1 and the points of non-areal places."""
+
+    tops: dict[int, GeoEntry]
+    countries: Counter
+    admin1: Counter
+    points: list[tuple[int, GeoEntry]]
+    total: int
+
+    @classmethod
+    def of(cls, live: list[Toponym]) -> _Context:
+        tops = {i: t.candidates[0].entry for i, t in enumerate(live) if t.candidates}
+        countries: Counter = Counter(e.country for e in tops.values())
+        admin1: Counter = Counter((e.country, e.admin1) for e in tops.values() if e.admin1)
+        seen: set[str] = set()
+        points = []
+        for i, e in tops.items():
+            if e.feature not in _AREAL and e.id not in seen:
+                seen.add(e.id)
+                points.append((i, e))
+        return cls(tops, countries, admin1, points, len(tops))
 
 
 def _inside(e: GeoEntry, cont: GeoEntry) -> bool:

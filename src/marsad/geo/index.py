@@ -30,7 +30,7 @@ from marsad.paths import cache_dir, data_dir
 from marsad.text import fold
 
 #: bump when the pickled layout or the build logic changes
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5
 
 
 def gazetteer_dir() -> Path:
@@ -118,6 +118,10 @@ def build_index(sources: Iterable[Source] | None = None) -> GeoIndex:
         entries.extend(s.entries())
         counts[s.name] = len(entries) - n0
     _name_geonames_admin1(entries)
+    for e in entries:  # «محافظتي حجة وتعز»: a governorate is also named without the word «محافظة»
+        if e.feature == "admin1":
+            bare = [n.split(" ", 1)[1] for n in e.names if n.startswith(("محافظة ", "ولاية ")) and " " in n]
+            e.names = tuple(dict.fromkeys((*e.names, *bare)))
     lex: Lexicon[int] = Lexicon()
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(entries):

