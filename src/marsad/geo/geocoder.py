@@ -16,7 +16,7 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     ``0.15·log10(1+population) + 0.02·min(alternate names, 40)`` — big,
     often-named places first;
 ``source``
-    +0.6 for the curated file (it is written for the news we read), +0.3 for an
+    +1.0 for the curated file (it is written for the news we read), +0.3 for an
     imported authoritative gazetteer;
 ``exact``
     +0.3 when the text spells the name as the gazetteer does (before folding of
@@ -30,7 +30,8 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     +2.0 × the share of the other names' current best places in the candidate's
     country, +0.5 × the share in its admin1;
 ``near``
-    +1.5 when the candidate lies within 75 km of another name's best place;
+    +1.5 when the candidate lies within 25 km of another name's best place,
+    +0.75 within 75 km;
 ``in``
     +2.5 when an «X في/بريف/شرقي Y» pattern puts the name inside Y and the
     candidate lies within Y (same admin1, or within 60 km of a town Y, 150 km of
@@ -72,6 +73,7 @@ MAX_CANDIDATES = 40
 PROMINENT_POPULATION = 100_000
 #: places outside these countries need their country named in the article (or a cue) to be taken
 NEAR = frozenset("SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split())
+_QUOTES = frozenset('"\'«»“”„(')
 _WORD = re.compile(r"[^\W\d_]+")
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
@@ -159,6 +161,7 @@ class Toponym:
     source: str = "gazetteer"  # or "crf", "trigger"
     listed: bool = False  # follows another name in a list («X وY», «X، Y»)
     inherited: bool = False  # the trigger/countryside cue comes from the first name of the list
+    adjective_like: bool = False  # «ال…» right after a definite word without a clitic: «القوات العراقية»
     chosen: Candidate | None = None
     place: Place | None = None
     rejected: str | None = None  # why the name was not taken as a toponym
@@ -207,8 +210,14 @@ class Geocoder:
             top = Toponym(m.start, m.end, m.start, m.end, m.nstart, m.nend, m.key, m.text)
             pre = m.prefix[:-2] if m.prefix.endswith("ال") else m.prefix
             top.prep = pre[-1:] if pre and pre[-1] in "بل" else ""
+            if not m.prefix and ti >= 1 and m.key.startswith("ال") and toks[ti - 1].key.startswith("ال") \
+                    and toks[ti - 1].nend + 1 == m.nstart:
+                top.adjective_like = True
             self._left_context(top, toks, ti, bool(m.prefix))
             self._right_context(top, toks, nt)
+            first = m.key.split(" ", 1)[0]
+            if " " in m.key and first in self.cues.features and not top.trigger:
+                top.trigger = self.cues.features[first]  # the name itself starts with a trigger word
             top.candidates = [Candidate(self.index.entries[i]) for i in m.payloads]
             out.append(top)
         self._lists(out, nt)
@@ -227,6 +236,8 @@ class Geocoder:
             self._prep_before(top, toks, ti, False)
             return
         first_is_cue = False
+        if j >= 0 and toks[j].key in _QUOTES:  # «قرية "أم حوش"», «وقاعدة "حرير"»
+            j -= 1
         if j >= 0:
             _p, stem = _split(toks[j].key)
             word = toks[j].key
@@ -437,7 +448,7 @@ class Geocoder:
             "prominence": round(0.15 * math.log10(1 + e.population) + 0.02 * min(e.n_names, 40), 3),
         }
         if e.source == "curated":
-            parts["source"] = 0.6
+            parts["source"] = 1.0
         elif e.source.startswith("user:"):
             parts["source"] = 0.3
         surf = _plain(t.surface)
@@ -468,11 +479,16 @@ class Geocoder:
                 if a1 > 0:
                     parts["admin1"] = round(0.5 * a1 / total, 3)
             if e.feature not in _AREAL:
+                best_km = 1e9
                 for j, o in ctx.points:
-                    if j != i and o.id != e.id and abs(o.lat - e.lat) < 0.7 and abs(o.lon - e.lon) < 0.9 \
-                            and km(o.lat, o.lon, e.lat, e.lon) <= 75:
-                        parts["near"] = 1.5
-                        break
+                    if j != i and o.id != e.id and abs(o.lat - e.lat) < 0.7 and abs(o.lon - e.lon) < 0.9:
+                        best_km = min(best_km, km(o.lat, o.lon, e.lat, e.lon))
+                        if best_km <= 25:
+                            break
+                if best_km <= 25:
+                    parts["near"] = 1.5
+                elif best_km <= 75:
+                    parts["near"] = 0.75
         if e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated":
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
@@ -495,12 +511,16 @@ class Geocoder:
                   or e.population >= PROMINENT_POPULATION)
         if not strong:
             bare = t.key[2:] if t.key.startswith("ال") else t.key
-            context = "near" in best.parts or "in" in best.parts or "admin1" in best.parts
-            if len(bare.replace(" ", "")) <= 3 and not context:
-                t.rejected = "short, rare name without a cue or nearby places"
+            close = best.parts.get("near", 0) >= 1.5 or "in" in best.parts
+            if t.adjective_like:
+                t.rejected = "reads as an adjective after a definite noun («القوات العراقية»)"
                 return
-            if not (context or t.listed or t.prep in self.cues.prepositions or t.prep in ("ب", "ل")):
-                t.rejected = "rare name without a cue, preposition or nearby places"
+            if len(bare.replace(" ", "")) <= 3 and not (close or t.listed):
+                t.rejected = "short, rare name without a cue or a place close by"
+                return
+            explicit = t.prep in self.cues.prepositions and t.prep not in ("و", "")
+            if not (t.listed or close or (explicit and "country" in best.parts)):
+                t.rejected = "rare name without a cue, a preposition or a place close by"
                 return
         t.chosen = best
 
