@@ -53,6 +53,8 @@ from marsad.text import NormText, Token, normalize, tokenize
 #: countries whose wars the registry covers: their names and places weigh more for the document's country
 THEATRES = frozenset({"SY", "IQ", "YE", "LB", "IL", "PS", "LY", "SD"})
 _QUOTES = frozenset('"\'«»“”„‘’')
+_BIN = frozenset({"بن", "ابن", "بنت"})
+_PRONOUN_SUFFIXES = ("ته", "ها", "هم", "هما", "كم", "تهم")
 _CONJ = ("و", "ف")
 
 
@@ -89,6 +91,7 @@ class ActorResources:
     role_titles: frozenset[str]
     links: frozenset[str]
     name_links: frozenset[str]
+    name_titles: frozenset[str]
     kunya: frozenset[str]
     kunya_names: frozenset[str]
     verbs_stop: frozenset[str]
@@ -172,6 +175,7 @@ def build_resources(registry: ActorRegistry) -> ActorResources:
         role_titles=_keys(titles["role_titles"]),
         links=_keys(titles["links"]),
         name_links=_keys(titles.get("name_links", [])),
+        name_titles=_keys(titles.get("name_titles", [])),
         kunya=_keys(titles["kunya"]),
         kunya_names=_keys(titles["kunya_names"]),
         verbs_stop=_keys(titles["verbs_stop"]),
@@ -578,6 +582,8 @@ class _Resolver:
                 break
             if not names and key in res.descriptors:
                 return None
+            if key.endswith(_PRONOUN_SUFFIXES):
+                break
             if names and not quoted and not key.startswith("ال") and not key.isdigit() and any(
                     d.key(i).startswith("ال") for i in names):
                 break  # a name's genitive chain ends with its first definite word («لواء الكرامة» + «حاجزا»)
@@ -723,7 +729,7 @@ class _Resolver:
             steps += 1
             it = d.at.get(k)
             if it is not None and it.has("title") and not (it.has("head") and d.key(it.tj + 1).isdigit()):
-                titles.append(d.text(it.ti, it.tj))
+                titles.append(it.m.text)
                 k = it.tj + 1
                 continue
             if d.key(k) in res.links and group is None and titles:
@@ -749,7 +755,9 @@ class _Resolver:
         q = k
         if d.is_quote(q):
             q += 1
-        name = self._name(q, titled=bool(titles), linked=bool(titles) and alias_key(titles[-1]) in res.name_links)
+        last = alias_key(titles[-1]) if titles else ""
+        name = self._name(q, titled=bool(titles) and (last in res.name_titles or group is not None),
+                          linked=last in res.name_links)
         if name is None:
             return (group.tj if group else k - 1) if titles else -1
         ni, nj = name
@@ -780,17 +788,21 @@ class _Resolver:
             return None
         names: list[int] = []
         k = q
-        while k < len(d.tokens) and len(names) < 3:
+        while k < len(d.tokens) and len(names) < (4 if any(d.key(i) in _BIN for i in names) else 3):
             key = d.key(k)
             it = d.at.get(k)
             if not d.is_word(k) or key.isdigit() or key in res.name_stop or key in res.verbs_stop or key in res.links:
                 break
+            if key.endswith(_PRONOUN_SUFFIXES) or (key.startswith("و") and key[1:] in res.kunya | res.kunya_names):
+                break  # «قواته», «مسؤوليته»; «ومحمد» starts another name
             if it is not None and not it.has("nat") and not it.has("ethnic"):
                 break
             if not names and (key.startswith("ال") or it is not None):
                 return None
             names.append(k)
             k += 1
+        while names and d.key(names[-1]) in _BIN:
+            names.pop()
         if not names or (len(names) < 2 and not linked):
             return None  # a bare title before a one-word "name" is too often a verb («الإرهابي وقع»)
         return names[0], names[-1]
