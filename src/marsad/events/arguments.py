@@ -60,6 +60,9 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     for mk in ctx["agent"]:
         if joined.endswith(mk) or (mk in ("قبل",) and last == "قبل"):
             return "agent"
+    if last == "من" and len(words) >= 2 and (words[-2].isdigit() or words[-2] in ctx["patient"]
+                                             or words[-2].startswith(("عناصر", "جنود", "افراد", "مقاتلي", "قتلي"))):
+        return "patient"  # «مقتل ثلاثة عناصر من قسد»
     if last.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض")):
         return "patient"  # «تعرضت القاعدة الأميركية … للقصف»
     if last in ctx["clash_pair"] or last == "بين":
@@ -121,12 +124,42 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             roles.actor1 = unmarked_before[-1]
         elif unmarked_after and men.trigger.pos == "v":
             roles.actor1 = unmarked_after[0]
+    if roles.actor2 is None and roles.actor1 is not None and roles.actor1.nstart >= men.nend:
+        # «قتل ثلاثة عناصر من قسد بقصف لقوات النظام»: the actor before a trigger whose agent follows it
+        prior = [a for a in before if marks[id(a)] in ("", "patient") and not _same(a, roles.actor1)]
+        if prior:
+            roles.actor2 = prior[-1]
     if roles.actor2 is None:
         rest = [a for a in after if a is not roles.actor1 and marks[id(a)] in ("", "genitive")
                 and (roles.actor1 is None or not _same(a, roles.actor1))]
         if rest and (roles.actor1 is not None or men.trigger.pos == "n"):
             roles.actor2 = rest[0]
     return _finish(roles, cands)
+
+
+def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located, tuple[int, int]] | None:
+    """A generic target («في صفوف الميليشيا», «مواقع التنظيم») resolved to the last actor with that head.
+
+    Returns the antecedent actor and the normalized range of the generic word in the segment.
+    """
+    heads = vocab().context["anaphor_heads"]
+    ctx = vocab().context
+    i = view.token_at(men.seg_start)
+    while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
+        t = view.tokens[i]
+        k = t.key
+        stem = k[2:] if k.startswith("ال") else (k[3:] if k.startswith(("لل", "وال", "بال")) else k)
+        if stem in heads or k in heads:
+            prev = view.tokens[i - 1].key if i > 0 else ""
+            if (prev in ctx["patient"] or prev in ("صفوف",)) and not (men.nstart <= t.nstart < men.nend):
+                for a in reversed(view.actors):
+                    if a.nend > t.nstart or (taken is not None and _same(a, taken)):
+                        continue
+                    mention = view.key[a.nstart:a.nend]
+                    if stem[:5] in mention or stem[:4] in mention:
+                        return a, (t.nstart, t.nend)
+        i += 1
+    return None
 
 
 def _finish(roles: Roles, cands: list[Located]) -> Roles:

@@ -19,12 +19,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from marsad.events.arguments import Roles, actor_of, assign_roles
+from marsad.events.arguments import Roles, actor_of, anaphor, assign_roles
 from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties
 from marsad.events.dedup import Draft, deduplicate
 from marsad.events.detect import Mention, find_mentions
-from marsad.events.modality import FLAG, SUPPRESS
+from marsad.events.modality import FLAG, FOILED, SUPPRESS
 from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
@@ -53,6 +53,8 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     drafts: list[Draft] = []
     for men in find_mentions(view):
         if men.modality in SUPPRESS:
+            continue
+        if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
         drafts.extend(_drafts(view, men))
     events = []
@@ -99,6 +101,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     if roles.actor2 is not None:
         a2 = _actor(view, roles.actor2)
         ev_base.append(view.evidence("actor2", roles.actor2.nstart, roles.actor2.nend))
+    elif (ana := anaphor(view, men, roles.actor1)) is not None:
+        ante, (na, nb) = ana
+        a2 = _actor(view, ante)
+        ev_base.append(view.evidence("actor2", na, nb))
+        a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if dm is not None:
         ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
     if cas.spans:

@@ -17,6 +17,8 @@ from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
 SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement"})
+#: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
+FOILED = "foiled"
 #: families that only flag the event
 FLAG = frozenset({"background"})
 

@@ -1,0 +1,95 @@
+"""The time stage: date expressions resolved against the publication date, with original offsets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from marsad.model import Document
+from marsad.stages.time import YEAR, TimeStage, event_date, find_dates
+from marsad.text import normalize
+
+PUB = date(2023, 9, 24)  # a Sunday
+
+
+def _one(text: str, pub: date | None = PUB) -> tuple[str, date | None, int]:
+    found = find_dates(normalize(text), pub)
+    assert len(found) == 1, [(d.text, d.value) for d in found]
+    d = found[0]
+    assert text[d.start:d.end] == d.text
+    return d.text, d.value, d.precision
+
+
+@pytest.mark.parametrize(("text", "value", "precision"), [
+    ("قصفت الطائرات اليوم مواقع", date(2023, 9, 24), 1),
+    ("وقع الهجوم أمس في المدينة", date(2023, 9, 23), 1),
+    ("فجر اليوم", date(2023, 9, 24), 1),
+    ("مساء أمس", date(2023, 9, 23), 1),
+    ("أول أمس", date(2023, 9, 22), 1),
+    ("أول من أمس", date(2023, 9, 22), 1),
+    ("يوم الثلاثاء", date(2023, 9, 19), 1),
+    ("يوم الأحد", date(2023, 9, 24), 1),
+    ("الأحد الماضي", date(2023, 9, 17), 1),
+    ("الأسبوع الماضي", date(2023, 9, 17), 2),
+    ("الشهر الماضي", date(2023, 8, 15), 3),
+    ("في الـ19 من أيلول/سبتمبر الحالي", date(2023, 9, 19), 1),
+    ("في 24 آذار 2001", date(2001, 3, 24), 1),
+    ("24 مارس (آذار) 2001", date(2001, 3, 24), 1),
+    ("الخامس من نوفمبر", date(2022, 11, 5), 1),
+    ("في 3 تشرين الأول", date(2022, 10, 3), 1),
+    ("15 رمضان 1444 هـ", date(2023, 4, 6), 1),
+    ("في أيلول الماضي", date(2022, 9, 15), 3),
+    ("في شهر آب", date(2023, 8, 15), 3),
+    ("2023-09-20", date(2023, 9, 20), 1),
+    ("20/9/2023", date(2023, 9, 20), 1),
+    ("قبل ثلاثة أيام", date(2023, 9, 21), 1),
+    ("منذ يومين", date(2023, 9, 22), 1),
+    ("بعد يوم واحد من تعرض الموقع", date(2023, 9, 23), 1),
+])
+def test_resolves(text: str, value: date, precision: int) -> None:
+    _, got, prec = _one(text)
+    assert (got, prec) == (value, precision)
+
+
+@pytest.mark.parametrize("text", ["في اليوم نفسه", "صلاة الجمعة", "آب", "قدم مارس خبرته", "بعد يومين"])
+def test_ignores_non_dates(text: str) -> None:
+    assert find_dates(normalize(text), PUB) == []
+
+
+def test_relative_without_publication_is_unresolved() -> None:
+    text, value, _ = _one("قصفت الطائرات أمس", None)
+    assert text == "أمس" and value is None
+
+
+def test_absolute_without_publication_is_resolved() -> None:
+    _, value, _ = _one("في 24 آذار 2001", None)
+    assert value == date(2001, 3, 24)
+
+
+def test_year_alone_has_year_precision() -> None:
+    _, value, prec = _one("في عام 2003")
+    assert prec == YEAR and value is not None and value.year == 2003
+
+
+def test_offsets_survive_diacritics_and_tatweel() -> None:
+    text = "قُصِفَت البلدة أمـــس"
+    (d,) = find_dates(normalize(text), PUB)
+    assert text[d.start:d.end] == "أمـــس"
+    assert d.value == date(2023, 9, 23)
+
+
+def test_stage_and_event_date() -> None:
+    text = "قصفت الطائرات أمس بلدة. وفي يوم الثلاثاء دارت اشتباكات."
+    doc = Document(id="t", text=text, published=PUB)
+    from marsad.stages.normalize import NormalizeStage
+
+    TimeStage()(NormalizeStage()(doc))
+    assert [d.text for d in doc.dates] == ["أمس", "يوم الثلاثاء"]
+    first = text.index("قصفت")
+    second = text.index("اشتباكات")
+    d1 = event_date(doc, 0, text.index("."), first)
+    d2 = event_date(doc, text.index("وفي"), len(text), second)
+    assert d1 is not None and d1.value == date(2023, 9, 23)
+    assert d2 is not None and d2.value == date(2023, 9, 19)
+    assert event_date(doc, 0, 4, 0) is not None  # falls back to the sentence
