@@ -198,6 +198,9 @@ def word_features(key: str) -> tuple[str, ...]:
             f"e1={stem[-1:]}", f"e2={stem[-2:]}", f"e3={stem[-3:]}",
             f"k2={key[:2]}",
         ]
+        f += [f"s4={stem[:4]}", f"e4={stem[-4:]}"]
+        padded = f"<{stem}>"
+        f += list(dict.fromkeys(f"c3={padded[i:i + 3]}" for i in range(len(padded) - 2)))
         if pfx.endswith(_ARTICLE) or pfx.endswith("لل"):
             f.append("art")
     return tuple(f)
@@ -251,8 +254,101 @@ def sentence_features(keys: Sequence[str], gz: Gazetteer | None = None) -> list[
     return out
 
 
+_EDGE_PUNCT = ".,;:!?\"'()[]{}<>«»-_/*"
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def fold_token(token: str) -> str:
-    """The folded key of a token string read from a file (cached)."""
-    key = fold(token)
-    return key if key else token
+    """The folded key of a token string read from a file (cached).
+
+    Punctuation glued to an Arabic word in the file («كابول؛») is dropped, as the
+    document tokenizer would have split it off.
+    """
+    key = fold(token) or token
+    core = key.strip(_EDGE_PUNCT)
+    if core and core != key and _is_arabic_word(core):
+        return core
+    return key
+
+
+# --------------------------------------------------------------------------- document features
+
+#: sentences on each side whose first-pass labels inform a token's document features
+DOC_WINDOW = 10
+
+
+def doc_key(key: str) -> str:
+    """The form under which a word's other mentions in the document are pooled (its stem)."""
+    return _analyse(key)[1]
+
+
+def document_features(keys: Sequence[Sequence[str]], first_pass: Sequence[Sequence[str]],
+                      window: int = DOC_WINDOW) -> list[list[list[str]]]:
+    """Per sentence and token, features from the first-pass labels of the *other* mentions of its stem.
+
+    ``keys`` are the folded keys of consecutive sentences of one document (or a CoNLL
+    stream), ``first_pass`` their BIO tags from the first-pass model. For a token whose
+    stem is tagged elsewhere within ``window`` sentences, ``d=LABEL`` is emitted for
+    every entity label seen there and ``dm=LABEL`` for the most frequent one
+    (``dm=O`` when the stem is mostly untagged). Linear in the number of tokens.
+    """
+    n = len(keys)
+    per_sent: list[dict[str, dict[str, int]]] = []
+    for ks, tags in zip(keys, first_pass, strict=True):
+        c: dict[str, dict[str, int]] = {}
+        for k, t in zip(ks, tags, strict=True):
+            if len(k) < 2 or not _is_arabic_word(k):
+                continue
+            lab = t[2:] if t != "O" else "O"
+            d = c.setdefault(doc_key(k), {})
+            d[lab] = d.get(lab, 0) + 1
+        per_sent.append(c)
+    # running window of counts: add sentence i+window, drop sentence i-window-1
+    win: dict[str, dict[str, int]] = {}
+
+    def add(c: dict[str, dict[str, int]], sign: int) -> None:
+        for stem, labs in c.items():
+            d = win.setdefault(stem, {})
+            for lab, m in labs.items():
+                d[lab] = d.get(lab, 0) + sign * m
+
+    for j in range(min(window + 1, n)):
+        add(per_sent[j], 1)
+    out: list[list[list[str]]] = []
+    for i in range(n):
+        if i > 0:
+            if i + window < n:
+                add(per_sent[i + window], 1)
+            if i - window - 1 >= 0:
+                add(per_sent[i - window - 1], -1)
+        feats: list[list[str]] = []
+        for k, t in zip(keys[i], first_pass[i], strict=True):
+            d = win.get(doc_key(k)) if len(k) >= 2 and _is_arabic_word(k) else None
+            if not d:
+                feats.append([])
+                continue
+            own = t[2:] if t != "O" else "O"
+            counts = {lab: m - (1 if lab == own else 0) for lab, m in d.items()}
+            f = [f"d={lab}" for lab, m in counts.items() if m > 0 and lab != "O"]
+            if f or counts.get("O", 0) > 0:
+                best = max(counts.items(), key=lambda x: (x[1], x[0] != "O"))
+                if best[1] > 0:
+                    f.append(f"dm={best[0]}")
+            feats.append(f)
+        out.append(feats)
+    return out
+
+
+def stacked_features(base: list[list[str]], doc: list[list[str]], first_pass: Sequence[str]) -> list[list[str]]:
+    """Second-pass features: base features, the token's first-pass tag, and the document
+    features of the token and of its neighbours."""
+    n = len(base)
+    out = []
+    for i in range(n):
+        f = [*base[i], "fp=" + first_pass[i], *doc[i]]
+        if i > 0:
+            f += ["-1" + x for x in doc[i - 1]]
+        if i + 1 < n:
+            f += ["1" + x for x in doc[i + 1]]
+        out.append(f)
+    return out

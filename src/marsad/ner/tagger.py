@@ -29,7 +29,14 @@ import pycrfsuite
 from marsad import resources
 from marsad.errors import ModelError
 from marsad.model import Document, Entity
-from marsad.ner.features import FEATURE_SET, fold_token, gazetteer, sentence_features
+from marsad.ner.features import (
+    FEATURE_SET,
+    document_features,
+    fold_token,
+    gazetteer,
+    sentence_features,
+    stacked_features,
+)
 
 #: the bundled model folder
 BUNDLED_DIR = resources.ROOT / "ner"
@@ -93,40 +100,79 @@ class NerTagger:
             raise ModelError(
                 f"NER model {self.path.name} was trained with features {self.meta.get('feature_set')!r}, this "
                 f"marsad computes {FEATURE_SET!r}; retrain with `marsad train ner`", code="E504")
-        self._tagger = pycrfsuite.Tagger()
-        try:
-            self._tagger.open(str(self.path))
-        except (OSError, ValueError) as e:  # pragma: no cover - checksum guards this
-            raise ModelError(f"cannot open NER model {self.path}: {e}; retrain it", code="E503") from e
+        self._tagger = self._open(self.path)
+        # the optional second pass: document features from the first pass's labels
+        self._stack: pycrfsuite.Tagger | None = None
+        if self.meta.get("stack_file"):
+            spath = self.dir / self.meta["stack_file"]
+            if not spath.is_file() or sha256_file(spath) != self.meta.get("stack_sha256"):
+                raise ModelError(f"NER second-pass model {spath.name} is missing or does not match the checksum "
+                                 f"in {META_NAME}; retrain with `marsad train ner`", code="E503")
+            self._stack = self._open(spath)
         self._gz = gazetteer()
         self.labels: tuple[str, ...] = tuple(self._tagger.labels())
 
+    @staticmethod
+    def _open(path: Path) -> pycrfsuite.Tagger:
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open(str(path))
+        except (OSError, ValueError) as e:  # pragma: no cover - checksum guards this
+            raise ModelError(f"cannot open NER model {path}: {e}; retrain it", code="E503") from e
+        return tagger
+
     # ------------------------------------------------------------------ sequences
+
+    def tag_document(self, sentences: Sequence[Sequence[str]], *,
+                     scores: bool = False) -> tuple[list[list[str]], list[list[float]]]:
+        """BIO tags for consecutive sentences of folded keys (a document, or a CoNLL stream).
+
+        With a second-pass model, the labels the first pass gave to other mentions of the
+        same word nearby are features of the second pass. With ``scores``, the marginal
+        probability of each predicted tag is returned too (else empty lists).
+        """
+        parts: list[list[str]] = []  # sentences cut into bounded windows
+        owner: list[int] = []
+        for si, keys in enumerate(sentences):
+            for a in range(0, max(len(keys), 1), MAX_SENTENCE_TOKENS):
+                parts.append(list(keys[a:a + MAX_SENTENCE_TOKENS]))
+                owner.append(si)
+        base = [sentence_features(p, self._gz) for p in parts]
+        tagger = self._tagger
+        feats = base
+        tags = [tagger.tag(x) if x else [] for x in base]
+        if self._stack is not None:
+            doc = document_features(parts, tags)
+            feats = [stacked_features(x, d, t) for x, d, t in zip(base, doc, tags, strict=True)]
+            tagger = self._stack
+            tags = [tagger.tag(x) if x else [] for x in feats]
+        probs: list[list[float]] = []
+        if scores:
+            for x, t in zip(feats, tags, strict=True):
+                if all(lab == "O" for lab in t):
+                    probs.append([1.0] * len(t))
+                    continue
+                tagger.set(x)
+                probs.append([tagger.marginal(lab, j) if lab != "O" else 1.0 for j, lab in enumerate(t)])
+        out_tags: list[list[str]] = [[] for _ in sentences]
+        out_probs: list[list[float]] = [[] for _ in sentences]
+        for i, si in enumerate(owner):
+            out_tags[si] += tags[i]
+            if scores:
+                out_probs[si] += probs[i]
+        return out_tags, out_probs
 
     def tag_keys(self, keys: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-LOC``, ``O`` …) for one sentence of folded keys."""
-        if not keys:
-            return []
-        out: list[str] = []
-        for a in range(0, len(keys), MAX_SENTENCE_TOKENS):
-            part = keys[a:a + MAX_SENTENCE_TOKENS]
-            out += self._tagger.tag(sentence_features(part, self._gz))
-        return out
+        return self.tag_document([keys])[0][0] if keys else []
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """BIO tags for one sentence of raw token strings (any spelling)."""
         return self.tag_keys([fold_token(t) for t in tokens])
 
-    def tag_scored(self, keys: Sequence[str]) -> tuple[list[str], list[float]]:
-        """Tags and, per token, the marginal probability of its tag under the model."""
-        tags: list[str] = []
-        probs: list[float] = []
-        for a in range(0, len(keys), MAX_SENTENCE_TOKENS):
-            part = keys[a:a + MAX_SENTENCE_TOKENS]
-            t = self._tagger.tag(sentence_features(part, self._gz))
-            tags += t
-            probs += [self._tagger.marginal(lab, i) if lab != "O" else 1.0 for i, lab in enumerate(t)]
-        return tags, probs
+    def tag_stream(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags for consecutive sentences of raw token strings (e.g. a CoNLL file)."""
+        return self.tag_document([[fold_token(t) for t in s] for s in sentences])[0]
 
     # ------------------------------------------------------------------ documents
 
@@ -141,14 +187,15 @@ class NerTagger:
             return []
         starts = [t.start for t in toks]
         bounds = [(s.start, s.end) for s in doc.sentences] or [(0, len(doc.text))]
-        out: list[Entity] = []
+        sents = []
         for s_start, s_end in bounds:
             i = bisect_left(starts, s_start)
             j = bisect_left(starts, s_end, lo=i)
-            if i >= j:
-                continue
-            sent = toks[i:j]
-            tags, probs = self.tag_scored([t.key for t in sent])
+            if i < j:
+                sents.append(toks[i:j])
+        all_tags, all_probs = self.tag_document([[t.key for t in s] for s in sents], scores=True)
+        out: list[Entity] = []
+        for sent, tags, probs in zip(sents, all_tags, all_probs, strict=True):
             for a, b, label in bio_spans(tags):
                 start, end = sent[a].start, sent[b - 1].end
                 score = sum(probs[a:b]) / (b - a)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import multiprocessing as mp
 import os
 import time
 from collections import Counter
@@ -31,10 +32,19 @@ import pycrfsuite
 
 from marsad.errors import InputError, ModelError
 from marsad.ner.conll import Sentence, read_conll, repair_bio
-from marsad.ner.features import FEATURE_SET, fold_token, gazetteer, sentence_features
+from marsad.ner.features import (
+    DOC_WINDOW,
+    FEATURE_SET,
+    document_features,
+    fold_token,
+    gazetteer,
+    sentence_features,
+    stacked_features,
+)
 from marsad.ner.tagger import META_NAME, NerTagger, bio_spans, sha256_file
 
 MODEL_FILE = "anercorp-crf.crfsuite"
+STACK_FILE = "anercorp-crf-doc.crfsuite"
 
 #: hyperparameters of the bundled model (chosen on a held-out tenth of ANERcorp train)
 DEFAULT_PARAMS: dict[str, Any] = {
@@ -95,9 +105,17 @@ def train(
     params: dict[str, Any] | None = None,
     eval_path: str | Path | None = None,
     tag_column: int = 1,
+    stack: bool = True,
+    workers: int = 2,
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Train a CRF on ``corpora`` and write it with its ``model.json`` into ``out_dir``; returns the metadata."""
+    """Train a CRF on ``corpora`` and write it with its ``model.json`` into ``out_dir``; returns the metadata.
+
+    With ``stack`` (default) a second-pass CRF is trained on top, whose extra features are the
+    labels the first pass gave to other mentions of the same word in nearby sentences
+    (first-pass labels on the training data come from 2-fold jackknife models). ``workers``
+    processes (at most) train the first-pass models side by side.
+    """
     say = log or (lambda _m: None)
     prm = {**DEFAULT_PARAMS, **(params or {})}
     t0 = time.perf_counter()
@@ -108,33 +126,59 @@ def train(
     gz = gazetteer()
     say(f"read {n_sent} sentences, {sum(c.tokens for c in data)} tokens from {len(data)} file(s); "
         f"gazetteer {len(gz)} entries")
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    for c in data:
-        for s in c.sentences:
-            trainer.append(sentence_features([fold_token(t) for t in s.tokens], gz), s.tags)
-    trainer.set_params(prm)
+    # one stream of consecutive sentences per corpus file (document features look across sentences)
+    streams = [[[fold_token(t) for t in s.tokens] for s in c.sentences] for c in data]
+    tags = [[s.tags for s in c.sentences] for c in data]
+    base = [[sentence_features(k, gz) for k in st] for st in streams]
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"cannot create the output folder {out} ({e.strerror})", code="E115") from e
-    tmp = out / (MODEL_FILE + ".tmp")
+    final, stack_final = out / MODEL_FILE, out / STACK_FILE
     t1 = time.perf_counter()
-    say(f"training the CRF ({prm['max_iterations']} L-BFGS iterations at most) ...")
-    try:
-        trainer.train(str(tmp))
-    except Exception as e:  # crfsuite raises plain exceptions on write errors
-        tmp.unlink(missing_ok=True)
-        raise ModelError(f"CRF training failed: {e}", code="E505") from e
+    if stack:
+        # first pass on everything, plus two half models whose predictions on the other half
+        # (jackknife) give the second pass realistic first-pass labels to learn from
+        halves = [[(len(st) // 2 <= i) for i in range(len(st))] for st in streams]
+        jobs = [
+            (_select(base, tags, None, None), final),
+            (_select(base, tags, halves, False), out / (MODEL_FILE + ".half0.tmp")),
+            (_select(base, tags, halves, True), out / (MODEL_FILE + ".half1.tmp")),
+        ]
+        say(f"training the first pass and 2 jackknife halves ({prm['max_iterations']} L-BFGS iterations at most, "
+            f"{workers} process(es)) ...")
+        _fit_many(jobs, prm, workers)
+        first_pass = []
+        h0, h1 = pycrfsuite.Tagger(), pycrfsuite.Tagger()
+        h0.open(str(jobs[1][1]))
+        h1.open(str(jobs[2][1]))
+        for st_base, half in zip(base, halves, strict=True):
+            first_pass.append([(h0 if second else h1).tag(x) if x else [] for x, second in zip(st_base, half,
+                                                                                                   strict=True)])
+        h0.close()
+        h1.close()
+        for _x, p in jobs[1:]:
+            p.unlink(missing_ok=True)
+        stacked = []
+        for st_keys, st_base, st_fp in zip(streams, base, first_pass, strict=True):
+            doc = document_features(st_keys, st_fp)
+            stacked.append([stacked_features(x, d, t) for x, d, t in zip(st_base, doc, st_fp, strict=True)])
+        say("training the second pass (document features) ...")
+        _fit_many([(_select(stacked, tags, None, None), stack_final)], prm, 1)
+    else:
+        say(f"training the CRF ({prm['max_iterations']} L-BFGS iterations at most) ...")
+        _fit_many([(_select(base, tags, None, None), final)], prm, 1)
+        stack_final.unlink(missing_ok=True)
     train_s = time.perf_counter() - t1
-    final = out / MODEL_FILE
-    os.replace(tmp, final)
     meta: dict[str, Any] = {
         "name": "marsad Arabic NER CRF",
         "version": _dt.date.today().isoformat(),
         "model_file": MODEL_FILE,
         "sha256": sha256_file(final),
         "size_bytes": final.stat().st_size,
+        **({"stack_file": STACK_FILE, "stack_sha256": sha256_file(stack_final),
+            "stack_size_bytes": stack_final.stat().st_size, "doc_window": DOC_WINDOW} if stack else {}),
         "labels": ["PER", "LOC", "ORG", "MISC"],
         "feature_set": FEATURE_SET,
         "gazetteer": {"entries": len(gz), "fingerprint": gz.fingerprint()},
@@ -144,7 +188,8 @@ def train(
             "tag_column": tag_column,
             "algorithm": "lbfgs",
             "hyperparameters": prm,
-            "iterations": trainer.logparser.last_iteration.get("num") if trainer.logparser.last_iteration else None,
+            "stacked": stack,
+            "jackknife_folds": 2 if stack else 0,
             "train_seconds": round(train_s, 1),
             "total_seconds": None,
             "python_crfsuite": _pkg_version("python-crfsuite"),
@@ -156,11 +201,56 @@ def train(
         say(f"scoring on {Path(eval_path).name} ...")
         tagger = NerTagger(out)
         gold = read_conll(eval_path, tags=True).sentences
-        res = score([s.tags for s in gold], [tagger.tag(s.tokens) for s in gold])
+        res = score([s.tags for s in gold], tagger.tag_stream([s.tokens for s in gold]))
         meta["evaluation"] = {"file": Path(eval_path).name, "sha256": sha256_file(Path(eval_path)), **res}
     meta["training"]["total_seconds"] = round(time.perf_counter() - t0, 1)
     _write_meta(out, meta)
     return meta
+
+
+Seqs = list[tuple[list[list[str]], list[str]]]
+
+
+def _select(feats: list[list[list[list[str]]]], tags: list[list[list[str]]],
+            halves: list[list[bool]] | None, which: bool | None) -> Seqs:
+    """(features, tags) of the sentences of all streams, or only of one jackknife half."""
+    out: Seqs = []
+    for si, (st_x, st_y) in enumerate(zip(feats, tags, strict=True)):
+        for i, (x, y) in enumerate(zip(st_x, st_y, strict=True)):
+            if x and (halves is None or halves[si][i] == which):
+                out.append((x, y))
+    return out
+
+
+_JOBS: list[tuple[Seqs, Path]] = []
+
+
+def _fit_job(index: int, params: dict[str, Any]) -> None:
+    seqs, path = _JOBS[index]
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for x, y in seqs:
+        trainer.append(x, y)
+    trainer.set_params(params)
+    tmp = path.with_name(path.name + ".part")
+    trainer.train(str(tmp))
+    os.replace(tmp, path)
+
+
+def _fit_many(jobs: list[tuple[Seqs, Path]], params: dict[str, Any], workers: int) -> None:
+    """Fit one CRF per job, in up to ``workers`` forked processes (the data is shared, not pickled)."""
+    global _JOBS
+    _JOBS = jobs
+    try:
+        if workers > 1 and len(jobs) > 1 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+                pool.starmap(_fit_job, [(i, params) for i in range(len(jobs))])
+        else:
+            for i in range(len(jobs)):
+                _fit_job(i, params)
+    except Exception as e:  # crfsuite raises plain exceptions on write errors
+        raise ModelError(f"CRF training failed: {e}", code="E505") from e
+    finally:
+        _JOBS = []
 
 
 def _write_meta(out: Path, meta: dict[str, Any]) -> None:

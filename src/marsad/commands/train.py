@@ -1,0 +1,72 @@
+"""``marsad train ner --corpus PATH``: retrain the NER tagger (and reproduce the bundled model)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from marsad import resources
+from marsad.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a bundled model from corpora (ner)",
+        description="Train one of marsad's models from annotated corpora.",
+    )
+    tsub = p.add_subparsers(dest="train_target", metavar="MODEL")
+    n = tsub.add_parser(
+        "ner",
+        help="train the CRF named-entity tagger from CoNLL corpora",
+        description="Train the CRF NER tagger from tagged CoNLL files (token first, BIO tag in --tag-column). "
+        "PERS/PER, LOC/GPE, ORG and MISC are kept; other types become O. With the default --out the bundled "
+        "model and resources/manifest.json are replaced. The bundled model is reproduced by: marsad train ner "
+        "--corpus ../shared/data/ner/anercorp/ANERcorp_recon_train.txt "
+        "--eval ../shared/data/ner/anercorp/ANERcorp_recon_test.txt",
+    )
+    n.add_argument("--corpus", action="append", required=True, metavar="PATH",
+                   help="a tagged CoNLL file or a folder of them (repeat for several)")
+    n.add_argument("--out", metavar="DIR", help="output folder (default: the bundled resources/ner folder)")
+    n.add_argument("--eval", metavar="FILE", help="a tagged CoNLL test file: record exact-span scores in model.json")
+    n.add_argument("--tag-column", type=int, default=2, metavar="N",
+                   help="the column holding the tag, counting the token as 1 (default 2)")
+    n.add_argument("--c1", type=float, help="L1 regularization (larger: smaller model)")
+    n.add_argument("--c2", type=float, help="L2 regularization")
+    n.add_argument("--max-iterations", type=int, metavar="N", help="L-BFGS iterations at most")
+    n.set_defaults(func=run_ner)
+    p.set_defaults(func=lambda _a: (p.print_help(), 2)[1])
+
+
+def run_ner(args: argparse.Namespace) -> int:
+    from marsad.ner.tagger import BUNDLED_DIR
+    from marsad.ner.train import train
+
+    if args.tag_column < 2:
+        raise InputError("--tag-column counts the token as column 1, so it must be 2 or more", code="E116")
+    params = {}
+    if args.c1 is not None:
+        params["c1"] = args.c1
+    if args.c2 is not None:
+        params["c2"] = args.c2
+    if args.max_iterations is not None:
+        if args.max_iterations < 1:
+            raise InputError("--max-iterations must be at least 1", code="E116")
+        params["max_iterations"] = args.max_iterations
+    for k in ("c1", "c2"):
+        if params.get(k, 0) < 0:
+            raise InputError(f"--{k} must not be negative", code="E116")
+    out = Path(args.out) if args.out else BUNDLED_DIR
+    meta = train(args.corpus, out, params=params, eval_path=args.eval, tag_column=args.tag_column - 1,
+                 log=lambda m: print(m, file=sys.stderr))
+    if out.resolve() == BUNDLED_DIR.resolve():
+        resources.rehash()
+    tr = meta["training"]
+    print(f"model: {out / meta['model_file']} ({meta['size_bytes'] / 1e6:.1f} MB, sha256 {meta['sha256'][:12]}…), "
+          f"trained in {tr['train_seconds']} s")
+    ev = meta.get("evaluation")
+    if ev:
+        per = "  ".join(f"{k} {v['f1']:.3f}" for k, v in ev["per_class"].items())
+        print(f"{ev['file']}: micro-F1 {ev['micro']['f1']:.4f} (P {ev['micro']['p']:.3f} R {ev['micro']['r']:.3f})  {per}")
+    return 0
