@@ -215,10 +215,12 @@ class Geocoder:
                 top.adjective_like = True
             self._left_context(top, toks, ti, bool(m.prefix))
             self._right_context(top, toks, nt)
-            first = m.key.split(" ", 1)[0]
-            if " " in m.key and first in self.cues.features and not top.trigger:
+            first, _, rest = m.key.partition(" ")
+            ids = list(m.payloads)
+            if rest and first in self.cues.features and not top.trigger:
                 top.trigger = self.cues.features[first]  # the name itself starts with a trigger word
-            top.candidates = [Candidate(self.index.entries[i]) for i in m.payloads]
+                ids.extend(i for i in self.index.by_key.get(rest, ()) if i not in ids)  # «مدينة رفح»: any Rafah
+            top.candidates = [Candidate(self.index.entries[i]) for i in ids]
             out.append(top)
         self._lists(out, nt)
         if entities:
@@ -336,34 +338,40 @@ class Geocoder:
             out.append(top)
 
     def _unknown_with_trigger(self, out: list[Toponym], toks: list[Token], nt: NormText) -> None:
-        """«قرية X في ريف Y» with X unknown: a toponym coded to Y (resolved later through its container)."""
+        """«قرية X في ريف Y», «حي X بY» with X unknown: a toponym coded to Y (resolved later through its container).
+
+        X is one or two words right after the trigger; a link word («في», «ب…», «بريف», «شرقي», «،») and a
+        known toponym must follow within two words.
+        """
         taken = [(t.nstart, t.nend) for t in out]
         starts = sorted(t.nstart for t in out)
         forms = self._feature_forms
+        links = self.cues.in_links
         for i, tok in enumerate(toks[:-2]):
             feat = forms.get(tok.key)
             if feat not in ("village", "town", "neighbourhood", "area", "camp", "city", "field", "base"):
                 continue
             nxt = toks[i + 1]
-            if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word:
+            if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word or nxt.key in forms:
                 continue
-            if nxt.key in self.cues.stopnames or len(nxt.key) < 3 or nxt.key in self.cues.features:
-                continue
-            # the following toponym must come within three words, joined by a link word
             k = bisect_right(starts, nxt.nend)
             if k >= len(starts):
                 continue
-            nxt_top_start = starts[k]
-            gap_words = nt.key[nxt.nend:nxt_top_start].split()
-            if len(gap_words) > 3:
-                continue
+            gap = nt.key[nxt.nend:starts[k]].split()
             end_tok = nxt
-            if gap_words and gap_words[0] not in self.cues.in_links and _split(gap_words[0])[0] not in (
-                    "ب", "وب"):
-                # one more name word («حي المغاير في …», «منطقة الشيخ نجار»)
-                if len(gap_words) > 2 or gap_words[0] in self.cues.prepositions:
+            if gap and not _is_link(gap[0], links):
+                # a second name word («حي الشيخ مقصود في حلب»), then the link
+                if i + 2 >= len(toks) or len(gap) < 2 or not _is_link(gap[1], links) or len(gap) > 3:
                     continue
                 end_tok = toks[i + 2]
+                if not end_tok.is_word or end_tok.key in self.cues.prepositions:
+                    continue
+            elif not gap:
+                continue
+            if len(gap) > 2 + (end_tok is not nxt):
+                continue
+            if end_tok is nxt and (nxt.key in self.cues.stopnames or len(nxt.key) < 3):
+                continue
             surface = nt.original[nxt.start:end_tok.end]
             t = Toponym(tok.start, end_tok.end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
                         nt.key[nxt.nstart:end_tok.nend], surface, trigger=feat, modifier="in", source="trigger")
@@ -507,8 +515,8 @@ class Geocoder:
         if "foreign" in best.parts and not t.trigger and e.population < 1_000_000:
             t.rejected = "foreign place whose country the article does not name"
             return
-        strong = (cued or (e.source == "curated") or e.feature in ("country", "admin1", "region", "sea")
-                  or e.population >= PROMINENT_POPULATION)
+        strong = cued or any(_strong(c.entry) for c in t.candidates[:8]
+                             if c.entry is e or km(c.entry.lat, c.entry.lon, e.lat, e.lon) <= 10)
         if not strong:
             bare = t.key[2:] if t.key.startswith("ال") else t.key
             close = best.parts.get("near", 0) >= 1.5 or "in" in best.parts
@@ -519,7 +527,7 @@ class Geocoder:
                 t.rejected = "short, rare name without a cue or a place close by"
                 return
             explicit = t.prep in self.cues.prepositions and t.prep not in ("و", "")
-            if not (t.listed or close or (explicit and "country" in best.parts)):
+            if not (t.listed or close or (explicit and ("country" in best.parts or e.population > 0))):
                 t.rejected = "rare name without a cue, a preposition or a place close by"
                 return
         t.chosen = best
@@ -615,9 +623,22 @@ class _Context:
         return cls(tops, countries, admin1, points, len(tops))
 
 
+def _is_link(word: str, links: frozenset[str]) -> bool:
+    """A word that joins a place to the larger place after it: «في», «بريف», «شرقي», «،» (or «ب» + the name)."""
+    return word in links or (word[:1] == "ب" and len(word) > 3) or (word[:2] == "وب" and len(word) > 4)
+
+
+def _strong(e: GeoEntry) -> bool:
+    """A place prominent enough to be taken without any cue: curated, an admin unit/region/sea, or a big town."""
+    return (e.source == "curated" or e.feature in ("country", "admin1", "region", "sea")
+            or e.population >= PROMINENT_POPULATION)
+
+
 def _inside(e: GeoEntry, cont: GeoEntry) -> bool:
     """Whether place ``e`` plausibly lies within place ``cont`` («X بريف Y», «X في Y»)."""
     if e.id == cont.id:
+        return False
+    if cont.country and e.country and cont.country != e.country and cont.feature != "sea":
         return False
     if cont.feature == "country":
         return e.country == cont.country
