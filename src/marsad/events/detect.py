@@ -180,12 +180,15 @@ def _supported(view: DocView, men: Mention, weapons, support, casualties) -> boo
 
     what = bool(near(weapons)) or bool(near(casualties)) or any(
         x.payloads[0].family == "support" for x in near(support))
-    if not what:
+    if not what and men.event_type not in ("Protests", "Riots"):
         return False
     actors = [a for a in view.actors if a.nstart >= lo and a.nend <= hi]
     armed = [a for a in actors if (entity_of(a).attrs["actor"].category or 0) != 7]
     places = [p for p in view.places if p.nstart >= lo and p.nend <= hi]
     armed_word = any(x.payloads[0].family == "armed" for x in near(support))
+    if men.event_type in ("Protests", "Riots"):
+        return any(x.payloads[0].family == "crowd" for x in near(support)) or any(
+            (entity_of(a).attrs["actor"].category or 0) in (5, 6) for a in actors)
     if men.event_type == "Strategic developments":
         return bool(armed) or armed_word
     return bool(actors) or bool(places) or armed_word

@@ -57,6 +57,24 @@ class Vocab:
     context_lex: Lexicon[Cue]
 
 
+_NO_ARTICLE = frozenset({"على", "من", "في", "إلى", "عن", "مع", "ضد", "بين", "لإطلاق", "إطلاق"})
+
+
+def definite_forms(phrase: str) -> tuple[str, ...]:
+    """A noun phrase and its definite form: «عبوة ناسفة» → also «العبوة الناسفة».
+
+    The article of the first word is handled by the matcher (a proclitic); the following
+    adjectives take it here. Prepositions and words that already have it are left alone.
+    """
+    words = phrase.split()
+    if len(words) != 2 or words[0].startswith("ال"):
+        return (phrase,)
+    rest = [w if w.startswith(("ال", "لل")) or w in _NO_ARTICLE else "ال" + w for w in words[1:]]
+    if rest == words[1:]:
+        return (phrase,)
+    return (phrase, " ".join([words[0], *rest]))
+
+
 def _folded(words: list[str]) -> frozenset[str]:
     return frozenset(" ".join(fold(w).split()) for w in words)
 
@@ -72,14 +90,16 @@ def vocab() -> Vocab:
                 "use a sub_event_type of the codebook", code="E203")
         t = Trigger(rec["t"], rec["sub"], rec.get("pos", "n"), bool(rec.get("generic")), bool(rec.get("weak")),
                     bool(rec.get("result")))
-        trig.add(rec["t"], t, suffixes=bool(rec.get("sfx")))
+        for form in definite_forms(rec["t"]) if t.pos == "n" else (rec["t"],):
+            trig.add(form, t, suffixes=bool(rec.get("sfx")))
     trig.compile()
 
     weap: Lexicon[str] = Lexicon()
     for rec in resources.load_jsonl("events/weapons.jsonl"):
         if rec.get("sub") not in SUB_TO_TYPE:
             raise ResourceError(f"events/weapons.jsonl: unknown sub-type {rec.get('sub')!r}", code="E203")
-        weap.add(rec["t"], rec["sub"], suffixes=bool(rec.get("sfx")))
+        for form in definite_forms(rec["t"]):
+            weap.add(form, rec["sub"], suffixes=bool(rec.get("sfx")))
     weap.compile()
 
     mod = resources.load_json("events/modality.json")
@@ -123,7 +143,7 @@ def vocab() -> Vocab:
     ctx = resources.load_json("events/context.json")
     context = {k: _folded(v) for k, v in ctx.items() if not k.startswith("_")}
     xlex: Lexicon[Cue] = Lexicon()
-    for fam in ("support", "armed"):
+    for fam in ("support", "armed", "crowd"):
         for w in ctx[fam]:
             xlex.add(w, Cue(fam))
     xlex.compile()
