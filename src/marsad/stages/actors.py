@@ -212,18 +212,17 @@ class _Item:
     m: Match[Tag]
     ti: int
     tj: int
+    kinds: dict[str, Tag] = field(default_factory=dict)  # the first payload of each kind
 
-    def tags(self, kind: str) -> list[Tag]:
-        return [t for t in self.m.payloads if t.kind == kind]
+    def __post_init__(self) -> None:
+        for t in self.m.payloads:
+            self.kinds.setdefault(t.kind, t)
 
     def first(self, kind: str) -> Tag | None:
-        for t in self.m.payloads:
-            if t.kind == kind:
-                return t
-        return None
+        return self.kinds.get(kind)
 
     def has(self, kind: str) -> bool:
-        return any(t.kind == kind for t in self.m.payloads)
+        return kind in self.kinds
 
     @property
     def conj(self) -> bool:
@@ -233,7 +232,7 @@ class _Item:
 
 @dataclass(slots=True)
 class _Found:
-    """An assembled actor phrase (normalized token range) before it becomes an Entity."""
+    """An assembled actor phrase (token range) before it becomes an Entity; ``head`` is its head word's key."""
 
     ti: int
     tj: int
@@ -836,8 +835,9 @@ def _entities(r: _Resolver) -> list[Entity]:
             continue
         seen.add((s, e))
         a.start, a.end, a.mention = s, e, text[s:e]
+        kind = r.res.heads[f.head]["kind"] if f.head in r.res.heads else None
         out.append(Entity(s, e, "ACTOR", text[s:e], key=a.id, source="actors",
-                          attrs={"actor": a, "how": f.how, "head": f.head}))
+                          attrs={"actor": a, "how": f.how, "head": f.head, "head_kind": kind}))
     actor_ents = [x for x in out if x.attrs["actor"].category != 7]
     for ni, nj, titles, title_ti in r.persons:
         s, e = d.span(ni, nj)
