@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -39,6 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=lambda _a: (p.print_help(), 2)[1])
 
 
+def record_in_manifest(meta: dict) -> None:
+    """Rehash the resource manifest and describe the bundled NER model files' version, source and licence."""
+    resources.rehash()
+    man = resources.manifest()
+    corpora = ", ".join(c["file"] for c in meta["training"]["corpora"])
+    for name in (meta["model_file"], meta.get("stack_file"), "model.json"):
+        entry = man["files"].get(f"ner/{name}") if name else None
+        if entry is not None:
+            entry["version"] = meta["version"]
+            entry["source"] = f"trained with `marsad train ner` from {corpora}"
+            entry["license"] = "CC BY-SA 4.0 (derived from ANERcorp, Benajiba et al., CAMeL Lab release)" \
+                if "ANERcorp" in corpora else "see the training corpora's licences"
+    resources.MANIFEST.write_text(json.dumps(man, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                  encoding="utf-8")
+
+
 def run_ner(args: argparse.Namespace) -> int:
     from marsad.ner.tagger import BUNDLED_DIR
     from marsad.ner.train import train
@@ -61,7 +78,7 @@ def run_ner(args: argparse.Namespace) -> int:
     meta = train(args.corpus, out, params=params, eval_path=args.eval, tag_column=args.tag_column - 1,
                  log=lambda m: print(m, file=sys.stderr))
     if out.resolve() == BUNDLED_DIR.resolve():
-        resources.rehash()
+        record_in_manifest(meta)
     tr = meta["training"]
     print(f"model: {out / meta['model_file']} ({meta['size_bytes'] / 1e6:.1f} MB, sha256 {meta['sha256'][:12]}…), "
           f"trained in {tr['train_seconds']} s")

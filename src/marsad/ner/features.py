@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gettext
 import hashlib
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -56,6 +57,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, ...], set[str]] = {}
+        self._longest: dict[str, int] = {}  # first word → the most words of an entry starting with it
         self.max_words = 1
 
     def __len__(self) -> int:
@@ -69,6 +71,7 @@ class Gazetteer:
         if not all(_is_arabic_word(w) for w in words):
             return
         self._entries.setdefault(words, set()).add(cls)
+        self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
         self.max_words = max(self.max_words, len(words))
 
     def fingerprint(self) -> str:
@@ -83,12 +86,13 @@ class Gazetteer:
         n = len(keys)
         out: list[list[str]] = [[] for _ in range(n)]
         entries = self._entries
+        longest = self._longest
         for i in range(n):
-            k = keys[i]
-            if not _is_arabic_word(k):
+            firsts = [f for f in _first_forms(keys[i]) if f in longest]
+            if not firsts:
                 continue
-            firsts = _first_forms(k)
-            for length in range(min(self.max_words, n - i), 0, -1):
+            top = max(longest[f] for f in firsts)
+            for length in range(min(top, n - i), 0, -1):
                 rest = tuple(keys[i + 1:i + length])
                 for first in firsts:
                     classes = entries.get((first, *rest))
@@ -106,6 +110,8 @@ class Gazetteer:
 @lru_cache(maxsize=CACHE_SIZE)
 def _first_forms(key: str) -> tuple[str, ...]:
     """The forms the first word of a gazetteer entry may take under proclitics."""
+    if not _is_arabic_word(key):
+        return ()
     pfx, stem = strip_clitics(key)
     if not pfx:
         return (key,)
@@ -115,8 +121,12 @@ def _first_forms(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+_ARABIC_WORD = re.compile("[\u0621-\u064a\u0671\u067e\u0686\u06a4\u06af]+")
+
+
 def _is_arabic_word(s: str) -> bool:
-    return bool(s) and all("\u0621" <= c <= "\u064a" or c in "\u0671\u067e\u0686\u06a4\u06af" for c in s)
+    """True when ``s`` is made of Arabic letters only (folded keys)."""
+    return _ARABIC_WORD.fullmatch(s) is not None
 
 
 @lru_cache(maxsize=1)

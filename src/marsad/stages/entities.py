@@ -19,7 +19,9 @@ class EntitiesStage:
 
     Options (pipeline config): ``model`` — a model folder made by ``marsad train ner``
     (default: the bundled model); ``min_score`` — drop entities whose score is lower
-    (default 0.0: keep all); ``labels`` — the labels to keep (default all four).
+    (default 0.0: keep all); ``labels`` — the labels to keep (default all four);
+    ``second_pass`` — run the document-level second pass (default true; false is about
+    twice as fast and a few points of F1 less accurate).
     """
 
     name = "entities"
@@ -27,13 +29,15 @@ class EntitiesStage:
     writes = ("entities",)
 
     def __init__(self, model: str | None = None, min_score: float = 0.0,
-                 labels: tuple[str, ...] | list[str] = ("PER", "LOC", "ORG", "MISC")) -> None:
+                 labels: tuple[str, ...] | list[str] = ("PER", "LOC", "ORG", "MISC"),
+                 second_pass: bool = True) -> None:
         self.tagger = load_tagger(model)
+        self.second_pass = bool(second_pass)
         self.min_score = float(min_score)
         self.labels = frozenset(labels)
 
     def __call__(self, doc: Document) -> Document:
-        for ent in self.tagger.entities(doc):
+        for ent in self.tagger.entities(doc, second_pass=self.second_pass):
             if ent.label in self.labels and ent.attrs["score"] >= self.min_score:
                 doc.entities.append(ent)
         return doc
