@@ -91,6 +91,7 @@ class Cues:
     stopnames: frozenset[str]
     prepositions: frozenset[str]
     outlets: dict[str, str]
+    feature_words: dict[str, str]
 
 
 def _k(s: str) -> str:
@@ -124,6 +125,7 @@ def cues() -> Cues:
         stopnames=frozenset(_k(w) for w in d["stopnames"]),
         prepositions=frozenset(_k(w) for w in d["prepositions"]),
         outlets={k.lower(): v for k, v in outlets["outlets"].items()},
+        feature_words={f: _k(w) for f, w in d.get("feature_words", {}).items()},
     )
 
 
@@ -223,6 +225,7 @@ class Geocoder:
             top.candidates = [Candidate(self.index.entries[i]) for i in ids]
             out.append(top)
         self._lists(out, nt)
+        self._feature_named(out)
         if entities:
             self._crf_names(out, entities, nt)
         self._unknown_with_trigger(out, toks, nt)
@@ -322,6 +325,19 @@ class Geocoder:
             if a.modifier == "countryside":
                 b.modifier = "countryside"
             b.prep = b.prep or a.prep
+
+    def _feature_named(self, out: list[Toponym]) -> None:
+        """«مطاري دمشق وحلب», «قاعدة الشدادي»: with a facility trigger, also «مطار X»/«قاعدة X» entries of the index."""
+        for t in out:
+            word = self.cues.feature_words.get(t.trigger or "")
+            if not word or t.key.startswith(word + " "):
+                continue
+            have = {c.entry.id for c in t.candidates}
+            for i in self.index.by_key.get(word + " " + t.key, ()):
+                e = self.index.entries[i]
+                if e.id not in have:
+                    t.candidates.append(Candidate(e))
+                    have.add(e.id)
 
     def _crf_names(self, out: list[Toponym], entities: list[Entity], nt: NormText) -> None:
         """CRF ``LOC`` entities that no gazetteer name covers: looked up by their exact folded name."""
@@ -512,7 +528,7 @@ class Geocoder:
         best = t.candidates[0]
         e = best.entry
         cued = bool(t.trigger or t.modifier in ("countryside", "near", "direction"))
-        if "foreign" in best.parts and not t.trigger and e.population < 1_000_000:
+        if "foreign" in best.parts and e.population < 1_000_000:
             t.rejected = "foreign place whose country the article does not name"
             return
         strong = cued or any(_strong(c.entry) for c in t.candidates[:8]
