@@ -19,6 +19,7 @@ the registry's "Unidentified Armed Group" (the actors stage resolves «مجهو�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from marsad.events.detect import Mention
 from marsad.events.view import DocView, Located, entity_of
@@ -87,6 +88,10 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     before = [a for a in cands if a.nend <= men.nstart]
     after = [a for a in cands if a.nstart >= men.nend]
     marks = {id(a): _marker(view, a, men.seg_start) for a in cands}
+    for a, b in pairwise(cands):
+        # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
+        if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:
+            marks[id(b)] = marks[id(a)]
     ctx = vocab().context
     passive = False
     if before:

@@ -88,8 +88,21 @@ def find_mentions(view: DocView) -> list[Mention]:
         final.append(men)
     for men in final:
         men.modality, men.modality_cue = modality_of(view, men.nstart, men.nend)
+        if men.modality is None and _purpose(view, men):
+            men.modality = "hypothetical"
     _segments(view, final)
     return final
+
+
+def _purpose(view: DocView, men: Mention) -> bool:
+    """A noun trigger with «لـ» that is not the object of «تعرض»: a purpose («لشن غارات», «لاستهداف»)."""
+    if men.trigger.pos != "n":
+        return False
+    prefix = view.clitic_prefix(men.nstart)
+    if prefix not in ("ل", "ول", "فل", "لل", "ولل", "فلل"):
+        return False
+    prev = view.words_before(men.nstart - len(prefix), 8, view.sentences[men.sentence][0] if view.sentences else 0)
+    return not any(w.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض", "عرض")) for w in prev)
 
 
 def _best(payloads: tuple[Trigger, ...]) -> Trigger:
@@ -98,16 +111,36 @@ def _best(payloads: tuple[Trigger, ...]) -> Trigger:
 
 
 def _segments(view: DocView, ms: list[Mention]) -> None:
-    """Split each sentence between its consecutive triggers, at the last clause break between them."""
+    """Split each sentence between its consecutive triggers, at the clause break between them.
+
+    Two triggers of the same type with no clause break between them («قصف … بقذائف المدفعية»)
+    tell one incident: they share one segment.
+    """
     for men in ms:
         sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
         men.seg_start, men.seg_end = sa, sb
+    joined: list[bool] = []
     for p, q in pairwise(ms):
         if p.sentence != q.sentence or q.nstart < p.nend:
+            joined.append(False)
             continue
         cut = _clause_break(view, p.nend, q.nstart)
+        if cut == q.nstart and p.event_type == q.event_type:
+            joined.append(True)
+            continue
+        joined.append(False)
         p.seg_end = max(p.nend, cut)
         q.seg_start = min(q.nstart, cut)
+    i = 0
+    while i < len(ms):
+        j = i
+        while j < len(joined) and joined[j]:
+            j += 1
+        if j > i:
+            lo, hi = ms[i].seg_start, ms[j].seg_end
+            for k in range(i, j + 1):
+                ms[k].seg_start, ms[k].seg_end = lo, hi
+        i = j + 1
 
 
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر", "وذلك",

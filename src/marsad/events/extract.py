@@ -24,7 +24,7 @@ from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties
 from marsad.events.dedup import Draft, deduplicate
 from marsad.events.detect import Mention, find_mentions
-from marsad.events.modality import FLAG, FOILED, SUPPRESS
+from marsad.events.modality import FLAG, FOILED, SOFT, SUPPRESS
 from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
@@ -33,6 +33,9 @@ from marsad.stages.time import YEAR, event_date
 
 #: events dated more than this many days before publication are background
 BACKGROUND_DAYS = 30
+#: least specificity (see :func:`specificity`) for a strong trigger, and for a weak or generic one
+MIN_SPECIFIC = 2
+MIN_SPECIFIC_WEAK = 2
 #: words that may stand between the places of one list («في البصيرة وبلدات الصبحة وبريهة»)
 _LIST_GAP = 4
 
@@ -52,7 +55,7 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     view = DocView.of(doc)
     drafts: list[Draft] = []
     for men in find_mentions(view):
-        if men.modality in SUPPRESS:
+        if men.modality in SUPPRESS and men.modality not in SOFT:
             continue
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
@@ -90,6 +93,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     else:
         when, prec, explicit = doc.published, (1 if doc.published else None), False
     cas = casualties(view, men.seg_start, men.seg_end)
+    if men.modality in SOFT and not (cas.killed and dm is not None):
+        return []
+    if specificity(view, men, roles, found, places, cas.killed is not None or cas.injured is not None or cas.zero,
+                   dm is not None) < (MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK):
+        return []
     att = attribution(view, men.sentence, men.nstart)
     background = men.modality in FLAG or _is_background(view, men, when)
 
@@ -135,6 +143,35 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
                             [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
     return drafts
+
+
+def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: list[Place], casualty: bool,
+                dated: bool) -> int:
+    """How much a mention looks like a told incident rather than a topic («حوادث القتل والخطف»).
+
+    One point each: a place of its own (finer than a country), an actor, a casualty figure, a date
+    in its sentence, a verb trigger, an occurrence verb («وقع», «شن», «أسفر») in its segment.
+    """
+    score = 0
+    if found in ("segment", "sentence") and any(p.feature != "country" for p in places):
+        score += 1
+    if roles.actor1 is not None or roles.actor2 is not None:
+        score += 1
+    if casualty:
+        score += 1
+    if dated:
+        score += 1
+    if men.trigger.pos == "v":
+        score += 1
+    occ = vocab().context["occurrence"]
+    i = view.token_at(men.seg_start)
+    while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
+        k = view.tokens[i].key
+        if k in occ or (k[:1] in "وف" and k[1:] in occ):
+            score += 1
+            break
+        i += 1
+    return score
 
 
 def _split(total: int, n: int, i: int) -> int:
@@ -243,23 +280,34 @@ def _with_offsets(view: DocView, x: Located) -> Place:
 
 
 def _place_list(view: DocView, after: list[Located]) -> list[Located]:
-    """Consecutive towns joined by «و», commas and «بلدات/قرى …» («في البصيرة وبلدات الصبحة وبريهة»)."""
-    if not after:
+    """Consecutive towns joined by «و», commas and «بلدات/قرى …» («في البصيرة وبلدات الصبحة وبريهة»).
+
+    A place named twice in a row («مناطق سيطرته في قريتي الزباري») counts once; one unknown
+    «و…» word between two listed towns (a village the gazetteer lacks) does not end the list.
+    """
+    seq: list[Located] = []
+    for p in after:
+        if seq and _same_place_obj(place_of(seq[-1]).place, place_of(p).place):  # type: ignore[arg-type]
+            seq[-1] = p
+        else:
+            seq.append(p)
+    if not seq:
         return []
     gap_words = vocab().context["place_list"]
-    out = [after[0]]
-    for p in after[1:]:
+    out = [seq[0]]
+    for p in seq[1:]:
         prev = out[-1]
-        words = view.words_before(p.nstart, _LIST_GAP + 1, prev.nend)
         prefix = view.clitic_prefix(p.nstart)
-        if len(words) > _LIST_GAP or not all(w in gap_words or w.lstrip("و") in gap_words for w in words):
+        words = view.words_before(p.nstart - len(prefix), _LIST_GAP + 1, prev.nend)
+        unknown = [w for w in words if not (w in gap_words or w.lstrip("و") in gap_words)]
+        if len(words) > _LIST_GAP or len(unknown) > 1 or any(not w.startswith("و") for w in unknown):
             break
         if not words and prefix not in ("و", "وال"):
             break
         pl, pp = place_of(p).place, place_of(prev).place
         if pl is None or pp is None or pl.geo_precision != 1 or pp.geo_precision != 1:
             break
-        if place_of(p).modifier or place_of(prev).modifier:
+        if place_of(p).modifier not in (None, "in") or place_of(prev).modifier not in (None, "in"):
             break
         out.append(p)
     return out

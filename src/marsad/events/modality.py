@@ -19,6 +19,9 @@ from marsad.events.vocab import vocab
 SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement"})
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
 FOILED = "foiled"
+#: families whose cue is overruled when the clause itself tells a dated or deadly incident
+#: («دان الهجوم الانتحاري الذي أوقع أمس 30 قتيلاً»)
+SOFT = frozenset({"condemnation", "statement", "demand"})
 #: families that only flag the event
 FLAG = frozenset({"background"})
 
