@@ -74,6 +74,11 @@ PROMINENT_POPULATION = 100_000
 #: places outside these countries need their country named in the article (or a cue) to be taken
 NEAR = frozenset("SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split())
 _QUOTES = frozenset('"\'«»“”„(')
+#: trigger words that can introduce an unknown name («قرية X في ريف Y»)
+_SINGLE_TRIGGERS = {"قرية": "village", "بلدة": "town", "حي": "neighbourhood", "مخيم": "camp", "منطقة": "area",
+                    "مدينة": "city", "حقل": "field", "قاعدة": "base", "معسكر": "base", "ناحية": "admin3",
+                    "مديرية": "admin2", "قضاء": "admin2"}
+_WORDS_OR_PUNCT = re.compile(r"[^\W_]+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
@@ -194,6 +199,9 @@ class Geocoder:
         #: every feature word with every proclitic sequence before it → its feature class
         self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
                                if not (p.endswith("ال") and w.startswith("ال"))}
+        #: the singular trigger words that may introduce a name missing from the gazetteer
+        self._single_forms = {p + _k(w): f for w, f in _SINGLE_TRIGGERS.items() for p in ("", *PROCLITICS)
+                              if not p.endswith("ال")}
 
     # ------------------------------------------------------------------ recognition
 
@@ -303,7 +311,7 @@ class Geocoder:
                 continue
             words = " ".join(m.group() for m in rest[:n])
             gap = nt.key[top.nend:rest[0].start()]
-            if words in self.cues.directions and not gap.strip():
+            if words in self.cues.directions and words.startswith("ال") and not gap.strip():
                 top.bearing = self.cues.directions[words]
                 top.end = nt.to_original(rest[0].start(), rest[n - 1].end())[1]
                 top.nend = rest[n - 1].end()
@@ -354,55 +362,70 @@ class Geocoder:
             out.append(top)
 
     def _unknown_with_trigger(self, out: list[Toponym], toks: list[Token], nt: NormText) -> None:
-        """«قرية X في ريف Y», «حي X بY» with X unknown: a toponym coded to Y (resolved later through its container).
+        """«قرية X في ريف Y», «حي X بY», «قرية "X" جنوب Y» with X unknown: a toponym coded to Y.
 
-        X is one or two words right after the trigger; a link word («في», «ب…», «بريف», «شرقي», «،») and a
-        known toponym must follow within two words.
+        X is one or two words right after a singular trigger word; then a link word («في», «ب…», «بريف»,
+        «،») or a toponym that starts with a direction/near word («جنوب Y», «قرب Y») must follow.
         """
         taken = [(t.nstart, t.nend) for t in out]
-        starts = sorted(t.nstart for t in out)
-        forms = self._feature_forms
+        by_start = {t.nstart: t for t in out}
+        starts = sorted(by_start)
         links = self.cues.in_links
         for i, tok in enumerate(toks[:-2]):
-            feat = forms.get(tok.key)
-            if feat not in ("village", "town", "neighbourhood", "area", "camp", "city", "field", "base"):
+            feat = self._single_forms.get(tok.key)
+            if feat is None:
                 continue
-            nxt = toks[i + 1]
-            if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word or nxt.key in forms:
+            quoted = toks[i + 1].key in _QUOTES
+            first = i + 1 + quoted
+            if first >= len(toks):
                 continue
+            nxt = toks[first]
+            if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word or nxt.key in self._feature_forms:
+                continue
+            if feat == "area" and nxt.key.endswith("يه") and not nxt.key.startswith("ال"):
+                continue  # «منطقة سكنية/عسكرية»: an adjective, not a name
             k = bisect_right(starts, nxt.nend)
             if k >= len(starts):
                 continue
-            gap = nt.key[nxt.nend:starts[k]].split()
+            after = by_start[starts[k]]
+            gap = [w for w in _WORDS_OR_PUNCT.findall(nt.key[nxt.nend:after.nstart]) if w not in _QUOTES]
+            relative = after.modifier in ("direction", "near") or after.prep == "ب"
             end_tok = nxt
             if gap and not _is_link(gap[0], links):
-                # a second name word («حي الشيخ مقصود في حلب»), then the link
-                if i + 2 >= len(toks) or len(gap) < 2 or not _is_link(gap[1], links) or len(gap) > 3:
+                # a second name word («حي الشيخ مقصود في حلب», «قرية "أبو العراج" جنوب …»)
+                nj = first + 1
+                if nj >= len(toks) or len(gap) > 3 or not (
+                        (len(gap) >= 2 and _is_link(gap[1], links)) or (len(gap) == 1 and relative)):
                     continue
-                end_tok = toks[i + 2]
+                end_tok = toks[nj]
                 if not end_tok.is_word or end_tok.key in self.cues.prepositions:
                     continue
-            elif not gap:
+            elif not gap and not relative:
                 continue
             if len(gap) > 2 + (end_tok is not nxt):
                 continue
             if end_tok is nxt and (nxt.key in self.cues.stopnames or len(nxt.key) < 3):
                 continue
             surface = nt.original[nxt.start:end_tok.end]
-            t = Toponym(tok.start, end_tok.end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
+            end = end_tok.end + (1 if quoted and end_tok.end < len(nt.original)
+                                 and nt.original[end_tok.end] in _QUOTES else 0)
+            t = Toponym(tok.start, end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
                         nt.key[nxt.nstart:end_tok.nend], surface, trigger=feat, modifier="in", source="trigger")
             self._prep_before(t, toks, i, True)
             out.append(t)
             taken.append((t.nstart, t.nend))
 
     def _containers(self, out: list[Toponym], nt: NormText) -> None:
+        """«X بريف Y», «X في Y», «X، Y», «X جنوب Y»: Y contains X (used by the ``in`` part and for unknown X)."""
         for i, (a, b) in enumerate(itertools.pairwise(out)):
-            gap = nt.key[a.nend:b.nstart].strip()
-            link = gap in self.cues.in_links or (gap == "" and b.prep == "ب") or (
-                gap in ("", "في", "من", "،", ",") and b.modifier == "countryside")
-            if gap == "" and b.prep != "ب" and b.modifier != "countryside" and not b.trigger:
-                link = False
-            if link and len(gap.split()) <= 2:
+            gap = " ".join(w for w in _WORDS_OR_PUNCT.findall(nt.key[a.nend:b.nstart]) if w not in _QUOTES)
+            if len(gap.split()) > 2:
+                continue
+            if gap:
+                link = gap in self.cues.in_links or (gap in ("في", "من", "،", ",") and b.modifier == "countryside")
+            else:
+                link = b.prep == "ب" or b.modifier in ("countryside", "direction", "near") or bool(b.trigger)
+            if link:
                 a.container = i + 1
 
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
