@@ -101,7 +101,7 @@ def _purpose(view: DocView, men: Mention) -> bool:
     prefix = view.clitic_prefix(men.nstart)
     if prefix not in ("ل", "ول", "فل", "لل", "ولل", "فلل"):
         return False
-    prev = view.words_before(men.nstart - len(prefix), 8, view.sentences[men.sentence][0] if view.sentences else 0)
+    prev = view.words_before(men.nstart - len(prefix), 14, view.sentences[men.sentence][0] if view.sentences else 0)
     return not any(w.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض", "عرض")) for w in prev)
 
 
