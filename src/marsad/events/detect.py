@@ -60,11 +60,15 @@ def find_mentions(view: DocView) -> list[Mention]:
         return []
     weapons = v.weapons.find(nt)
     support = v.context_lex.find(nt)
-    casualties = v.casualties.find(nt)
-    names = [(a.nstart, a.nend) for a in view.actors] + [(p.nstart, p.nend) for p in view.places]
+    if "cas" not in view.cache:
+        view.cache["cas"] = v.casualties.find(nt)
+    casualties = view.cache["cas"]
+    covered = bytearray(len(view.key) + 1)
+    for x in (*view.actors, *view.places):
+        covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)
     out: list[Mention] = []
     for m in raw:
-        if any(a <= m.nstart and m.nend <= b for a, b in names):
+        if covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
             continue  # «تحرير» in «هيئة تحرير الشام», «الطيران» inside an actor's name is no trigger
         trig: Trigger = _best(m.payloads)
         si = view.sentence_index(m.nstart)

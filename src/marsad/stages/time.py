@@ -125,12 +125,12 @@ def _shift_months(d: date, n: int) -> date:
 
 
 def _word_after(key: str, pos: int) -> str:
-    m = re.match(r"\s*([^\W\d_]+)", key[pos:])
+    m = re.match(r"\s*([^\W\d_]+)", key[pos:pos + 40])
     return m.group(1) if m else ""
 
 
 def _word_before(key: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_]+)\s*$", key[:pos])
+    m = re.search(r"([^\W\d_]+)\s*$", key[max(0, pos - 40):pos])
     return m.group(1) if m else ""
 
 
@@ -301,7 +301,7 @@ def _month_date(nt: NormText, m, matches, i: int, ords, published: date | None):
             a = om.nstart
     # year after
     year = None
-    ym = _YEAR_AFTER.match(key[b:])
+    ym = _YEAR_AFTER.match(key[b:b + 40])
     if ym:
         year = int(ym.group(1))
         b = b + ym.end()
