@@ -156,11 +156,11 @@ def _join(words: list[str], at: set[int]) -> str:
 def _longest(matches: list[Match[T]]) -> list[Match[T]]:
     """Non-overlapping matches, longest first, then leftmost."""
     chosen: list[Match[T]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((m.nend for m in matches), default=0))  # 1 where a chosen match lies: linear, not quadratic
     for m in sorted(matches, key=lambda m: (-(m.nend - m.nstart), m.nstart)):
-        if any(m.nstart < b and a < m.nend for a, b in taken):
+        if any(taken[m.nstart:m.nend]):
             continue
         chosen.append(m)
-        taken.append((m.nstart, m.nend))
+        taken[m.nstart:m.nend] = b"\x01" * (m.nend - m.nstart)
     chosen.sort(key=lambda m: m.nstart)
     return chosen
