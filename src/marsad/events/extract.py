@@ -150,7 +150,9 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
     """How much a mention looks like a told incident rather than a topic («حوادث القتل والخطف»).
 
     One point each: a place of its own (finer than a country), an actor, a casualty figure, a date
-    in its sentence, a verb trigger, an occurrence verb («وقع», «شن», «أسفر») in its segment.
+    in its sentence, a verb trigger, an occurrence verb («وقع», «شن», «أسفر») near the trigger.
+    One point off for a definite noun trigger without figure or date («الاغتيال», «الخطف»), and
+    one for a trigger listed with other violence nouns («القتل والخطف»).
     """
     score = 0
     if found in ("segment", "sentence") and any(p.feature != "country" for p in places):
@@ -164,14 +166,38 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
     if men.trigger.pos == "v":
         score += 1
     occ = vocab().context["occurrence"]
-    i = view.token_at(men.seg_start)
-    while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
-        k = view.tokens[i].key
-        if k in occ or (k[:1] in "وف" and k[1:] in occ):
+    ti = view.token_containing(men.nstart)
+    lo, hi = max(0, ti - OCCURRENCE_WINDOW), min(len(view.tokens), ti + OCCURRENCE_WINDOW + 1)
+    for t in view.tokens[lo:hi]:
+        if men.seg_start <= t.nstart < men.seg_end and (t.key in occ or (t.key[:1] in "وف" and t.key[1:] in occ)):
             score += 1
             break
-        i += 1
+    if men.trigger.pos == "n" and not casualty and not dated and view.clitic_prefix(men.nstart).endswith("ال"):
+        score -= 1
+    if _listed_with_crimes(view, men):
+        score -= 1
     return score
+
+
+#: tokens around a trigger where an occurrence verb counts
+OCCURRENCE_WINDOW = 6
+
+
+def _listed_with_crimes(view: DocView, men: Mention) -> bool:
+    """«عمليات الخطف والقتل», «القتل والاغتيال والاعتداء»: a trigger in a list of violence nouns."""
+    crimes = vocab().context["crime_nouns"]
+    ti = view.token_containing(men.nstart)
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    around = []
+    if ti > 0:
+        around.append(view.tokens[ti - 1].key)
+    if tj + 1 < len(view.tokens):
+        around.append(view.tokens[tj + 1].key)
+    for k in around:
+        for p in ("و", "وال", "ال", ""):
+            if k.startswith(p) and k[len(p):] in crimes:
+                return True
+    return False
 
 
 def _split(total: int, n: int, i: int) -> int:
