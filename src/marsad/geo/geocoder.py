@@ -97,6 +97,9 @@ class Cues:
     prepositions: frozenset[str]
     outlets: dict[str, str]
     feature_words: dict[str, str]
+    media_words: frozenset[str]
+    ambiguous: frozenset[str]
+    outlet_names: frozenset[str]
 
 
 def _k(s: str) -> str:
@@ -131,6 +134,9 @@ def cues() -> Cues:
         prepositions=frozenset(_k(w) for w in d["prepositions"]),
         outlets={k.lower(): v for k, v in outlets["outlets"].items()},
         feature_words={f: _k(w) for f, w in d.get("feature_words", {}).items()},
+        media_words=frozenset(_k(w) for w in d.get("media_words", [])),
+        ambiguous=frozenset(_k(w) for w in d.get("ambiguous_names", [])),
+        outlet_names=frozenset(_k(w) for w in d.get("outlet_names", [])),
     )
 
 
@@ -214,6 +220,8 @@ class Geocoder:
         for m in self.index.lexicon.find(nt):
             if m.prefix.endswith("ال") and not m.key.startswith("ال"):
                 continue  # «السورية» is an adjective, not «سورية»
+            if "ك" in m.prefix or "س" in m.prefix:
+                continue  # «كبيرة», «سفينة»: a place name takes neither «ك» nor the future «س»
             ti = bisect_right(tstarts, m.nstart) - 1
             if ti < 0:
                 continue
@@ -382,8 +390,8 @@ class Geocoder:
             nxt = toks[first]
             if any(a <= nxt.nstart < b for a, b in taken) or not nxt.is_word or nxt.key in self._feature_forms:
                 continue
-            if feat == "area" and nxt.key.endswith("يه") and not nxt.key.startswith("ال"):
-                continue  # «منطقة سكنية/عسكرية»: an adjective, not a name
+            if nxt.key.endswith(("يه", "ي")) and not nxt.key.startswith("ال"):
+                continue  # «منطقة سكنية», «قاعدة جوية»: an adjective, not a name
             k = bisect_right(starts, nxt.nend)
             if k >= len(starts):
                 continue
@@ -462,6 +470,13 @@ class Geocoder:
             a = bisect_right(tstarts, t.nstart) - 1
             if a >= 1 and toks[a].nstart == t.nstart and toks[a - 1].key in c.person_titles:
                 t.rejected = "after a person's title"
+                continue
+            if a >= 1 and (toks[a - 1].key in c.media_words or _split(toks[a - 1].key)[1] in c.media_words):
+                t.rejected = "an outlet's name («مراسل الميادين»)"
+                continue
+            canon_outlet = "ال" + t.key[1:] if t.key.startswith("ل") and not t.key.startswith("ال") else t.key
+            if canon_outlet in c.outlet_names and t.prep not in ("في", "ب", "الى", "من", "علي", "قرب"):
+                t.rejected = "an outlet's name («للميادين»), not the town"
                 continue
 
     # ------------------------------------------------------------------ ranking
@@ -551,8 +566,20 @@ class Geocoder:
         best = t.candidates[0]
         e = best.entry
         cued = bool(t.trigger or t.modifier in ("countryside", "near", "direction"))
+        direct = bool(t.trigger) and not t.inherited
+        explicit = t.prep in self.cues.prepositions and t.prep not in ("و", "")
         if "foreign" in best.parts and e.population < 1_000_000:
             t.rejected = "foreign place whose country the article does not name"
+            return
+        if e.country not in NEAR and e.source != "curated" and e.feature != "country" and not (
+                (e.population >= 1_000_000 and (explicit or direct or "country" in best.parts))
+                or (direct and "country" in best.parts)):
+            t.rejected = "foreign town without its country and a cue"
+            return
+        bare_key = t.key[2:] if t.key.startswith("ال") and t.key[2:] in self.cues.ambiguous else t.key
+        if (t.key in self.cues.ambiguous or bare_key in self.cues.ambiguous) and not t.trigger and not (
+                explicit and ("country" in best.parts or "near" in best.parts or "in" in best.parts)):
+            t.rejected = "a town name that is also a common word, without a trigger or a preposition and context"
             return
         strong = cued or any(_strong(c.entry) for c in t.candidates[:8]
                              if c.entry is e or km(c.entry.lat, c.entry.lon, e.lat, e.lon) <= 10)
@@ -565,7 +592,6 @@ class Geocoder:
             if len(bare.replace(" ", "")) <= 3 and not (close or t.listed):
                 t.rejected = "short, rare name without a cue or a place close by"
                 return
-            explicit = t.prep in self.cues.prepositions and t.prep not in ("و", "")
             if not (t.listed or close or (explicit and ("country" in best.parts or e.population > 0))):
                 t.rejected = "rare name without a cue, a preposition or a place close by"
                 return
