@@ -69,7 +69,7 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     if last in ctx["clash_pair"] or last == "بين":
         return "between"
     if last in ctx["patient"] or last_stem in ctx["patient"] or joined in ctx["patient"] or \
-            any(w in ("صفوف", "ضد", "علي", "استهدف", "استهدفت", "استهداف") for w in words[-2:]):
+            any(w in ("صفوف", "ضد", "علي", "استهداف", "باستهداف") for w in words[-2:]):
         return "patient"
     if last.startswith(("مواقع", "مقرات", "مقر", "نقاط", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")):
         return "patient"

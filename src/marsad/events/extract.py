@@ -114,6 +114,13 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         a2 = _actor(view, ante)
         ev_base.append(view.evidence("actor2", na, nb))
         a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+    if a1 is None and SUB_TO_TYPE[sub] in VIOLENT:
+        found1 = _implied_attacker(view, men)
+        if found1 is not None:
+            a1, span = found1
+            if span is not None:
+                ev_base.append(view.evidence("actor1", *span))
+                a1.mention, a1.start, a1.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if dm is not None:
         ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
     if cas.spans:
@@ -198,6 +205,46 @@ def _listed_with_crimes(view: DocView, men: Mention) -> bool:
             if k.startswith(p) and k[len(p):] in crimes:
                 return True
     return False
+
+
+#: sub-types whose unnamed attacker is usually a state's air force, not an unidentified group
+UNNAMED_IS_STATE = frozenset({"Air/drone strike"})
+#: event types whose unnamed attacker is the "Unidentified Armed Group"
+VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+
+
+@lru_cache(maxsize=1)
+def _resolver() -> Callable[[str], Actor | None] | None:
+    try:
+        from marsad.stages.actors import resolve_actor_text
+    except ImportError:
+        return None
+    return resolve_actor_text
+
+
+def _implied_attacker(view: DocView, men: Mention) -> tuple[Actor, tuple[int, int] | None] | None:
+    """No named attacker: a weapon with a nationality («مسيرة تركية») gives that state's forces;
+    otherwise the attacker is the "Unidentified Armed Group" (codebook § 3)."""
+    resolve = _resolver()
+    if resolve is None:
+        return None
+    for lo, hi in ((men.weapon or (men.nstart, men.nend)), (men.nstart, men.nend)):
+        for n in view.norps:
+            if n.nstart >= hi and len(view.words_before(n.nstart, 4, hi)) <= 1 and n.nend <= men.seg_end:
+                a = resolve(view.key[lo:n.nend])
+                if a is not None:
+                    return replace(a), (lo, n.nend)
+    return None
+
+
+def _unidentified() -> Actor | None:
+    resolve = _resolver()
+    a = resolve(UNIDENTIFIED) if resolve is not None else None
+    return replace(a) if a is not None else None
+
+
+#: how the registry names an unnamed attacker
+UNIDENTIFIED = "مسلحون مجهولون"
 
 
 def _split(total: int, n: int, i: int) -> int:
@@ -341,6 +388,9 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
 
 def _finish(d: Draft) -> Event:
     ev = d.event
+    if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
+            and ev.sub_event_type not in UNNAMED_IS_STATE:
+        ev.actor1 = _unidentified()
     positive = [k for k in d.killed if k > 0]
     ev.fatalities = min(positive) if positive else 0
     inj = [k for k in d.injured if k > 0]
