@@ -107,6 +107,19 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
                 roles.actor2 = rest[0]
             return _finish(roles, cands)
 
+    # «قتل مسلحو التنظيم ثلاثة جنود … في هجوم»: a kill verb before the trigger orders its actors (VSO)
+    verbs = [r for r in view.cache.get("result_verbs", []) if r.sentence == men.sentence  # type: ignore[union-attr]
+             and r.trigger.pos == "v" and men.seg_start <= r.nstart < men.nstart]
+    if verbs and not any(marks[id(a)] in ("agent", "patient", "between") for a in cands):
+        v0 = verbs[-1]
+        vso = [a for a in before if a.nstart >= v0.nend]
+        if vso:
+            roles.actor1 = vso[0]
+            rest = [a for a in vso[1:] if not _same(a, vso[0])]
+            if rest:
+                roles.actor2 = rest[0]
+            return _finish(roles, cands)
+
     agents = [a for a in cands if marks[id(a)] == "agent"]
     patients = [a for a in cands if marks[id(a)] == "patient"]
     if agents:

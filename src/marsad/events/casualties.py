@@ -20,7 +20,7 @@ from marsad.events.vocab import Cue, vocab
 #: figures above this are cumulative tolls («3404 قتيلا منذ بداية الحرب»), not one incident's
 MAX_FIGURE = 1000
 #: tokens after / before a death word where its figure may stand
-AFTER = 5
+AFTER = 8
 BEFORE = 3
 
 
@@ -135,6 +135,8 @@ def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
     hedge_tokens = {view.token_containing(h) for h in hedge_starts}
     for k in range(i, j):
         t = view.tokens[k]
+        if any(a.nstart <= t.nstart < a.nend for a in view.actors):
+            continue  # «قتل مسلحو التنظيم ثلاثة جنود»: the killer stands between the verb and the figure
         if k in hedge_tokens or t.key in ("عن", "ما", "لا", "يقل", "من", "الى", "اكثر", "الاقل", "علي", "و"):
             continue
         if any(n.nstart <= t.nstart < n.nend and n.payloads[0].family == "hedge" for n in nums):

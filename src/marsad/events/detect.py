@@ -88,6 +88,7 @@ def find_mentions(view: DocView) -> list[Mention]:
     final: list[Mention] = []
     for men in kept:
         if men.trigger.result and any(not o.trigger.result for o in by_sent[men.sentence]):
+            view.cache.setdefault("result_verbs", []).append(men)  # type: ignore[union-attr]
             continue
         final.append(men)
     for men in final:
