@@ -16,8 +16,11 @@ the only writer, stores the results in input order.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -85,6 +88,7 @@ _WORKER_PIPE: Pipeline | None = None
 
 def _init_worker(pipeline_config: str | None) -> None:
     global _WORKER_PIPE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER_PIPE = Pipeline.from_config(pipeline_config) if pipeline_config else default_pipeline()
 
 
@@ -111,6 +115,32 @@ def _work(item: tuple[str, Document]) -> tuple[str, Document | None, str | None]
 
 
 # --------------------------------------------------------------------------- ingest
+
+
+@contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold back SIGINT/SIGTERM while a document is written, then stop (as KeyboardInterrupt) after it.
+
+    A database driver interrupted in the middle of a statement can be left unusable;
+    holding the signal for the few milliseconds of one transaction keeps every
+    write whole. Outside the main thread (where handlers cannot be set) this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    old = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def ingest(store: Store, pipeline: Pipeline, paths: Iterable[str] = (), feeds: Iterable[str] = (), *,
@@ -148,7 +178,8 @@ def ingest(store: Store, pipeline: Pipeline, paths: Iterable[str] = (), feeds: I
         if err is not None or doc is None:
             error(InputError(err or f"{source}: the pipeline returned nothing", code="E109"))
         else:
-            res = store.add_document(doc, source_path=source, dedup=dedup)
+            with deferred_interrupts():
+                res = store.add_document(doc, source_path=source, dedup=dedup)
             if res.new:
                 report.stored += 1
                 report.events += len(res.event_ids) - res.merged

@@ -28,6 +28,8 @@ from marsad.errors import InputError, StoreError
 from marsad.model import Actor, Document, Event, Place
 from marsad.text import fold
 
+#: at most this many stored events are compared with a new report (the oldest first)
+MAX_CANDIDATES = 200
 REVIEW_STATES = ("unreviewed", "accepted", "rejected", "edited")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -412,16 +414,25 @@ class SQLStore(Store):
         days = self.rules.max_days
         lo_d = date.fromordinal(report.date.toordinal() - days).isoformat()
         hi_d = date.fromordinal(report.date.toordinal() + days).isoformat()
-        rows = self._all(
-            "SELECT id, record FROM events WHERE event_type = ? AND event_date BETWEEN ? AND ?"
-            " AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? ORDER BY id",
-            (report.event_type, lo_d, hi_d, lo_lat, hi_lat, lo_lon, hi_lon))
+        sql = ("SELECT e.id, e.record FROM events e WHERE e.event_type = ? AND e.event_date BETWEEN ? AND ?"
+               " AND e.latitude BETWEEN ? AND ? AND e.longitude BETWEEN ? AND ?")
+        params: list[Any] = [report.event_type, lo_d, hi_d, lo_lat, hi_lat, lo_lon, hi_lon]
+        if outlet and self.rules.require_distinct_outlets:  # an outlet's own reports are never merged
+            sql += (" AND NOT EXISTS (SELECT 1 FROM event_sources s JOIN documents d ON d.id = s.document_id"
+                    " WHERE s.event_id = e.id AND d.outlet = ?)")
+            params.append(outlet)
+        rows = self._all(sql + " ORDER BY e.id LIMIT ?", [*params, MAX_CANDIDATES])
+        if not rows:
+            return None, None
+        outlets: dict[int, set[str]] = {int(r[0]): set() for r in rows}
+        marks = ", ".join("?" * len(outlets))
+        for eid, name in self._all(
+                "SELECT DISTINCT s.event_id, d.outlet FROM event_sources s JOIN documents d ON d.id = s.document_id"
+                f" WHERE s.event_id IN ({marks}) AND d.outlet IS NOT NULL", list(outlets)):
+            outlets[int(eid)].add(name)
         for eid, record in rows:
             existing = Event.from_dict(json.loads(record))
-            outlets = {r[0] for r in self._all(
-                "SELECT DISTINCT d.outlet FROM event_sources s JOIN documents d ON d.id = s.document_id"
-                " WHERE s.event_id = ? AND d.outlet IS NOT NULL", (eid,))}
-            decision = same_incident(existing, outlets, report, outlet, self.rules)
+            decision = same_incident(existing, outlets[int(eid)], report, outlet, self.rules)
             if decision.merge:
                 return int(eid), decision.explanation
         return None, None

@@ -31,6 +31,12 @@ class SQLiteStore(SQLStore):
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as e:
+            if "not a database" in str(e) or "malformed" in str(e):
+                raise StoreError(f"{self.path} is not a marsad database or is damaged ({e}); "
+                                 "pass another file with --db", code="E302") from e
+            raise StoreError(f"cannot open the database {self.path} ({e}); check the path and its permissions, "
+                             "or pass another one with --db", code="E301") from e
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the database {self.path} ({e}); check the path and its permissions, "
                              "or pass another one with --db", code="E301") from e
