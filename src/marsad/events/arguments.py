@@ -26,6 +26,8 @@ from marsad.events.view import DocView, Located, entity_of
 from marsad.events.vocab import vocab
 from marsad.model import Actor
 
+#: the most words between a subject actor and the trigger after it
+SUBJECT_WINDOW = 8
 #: how many words before an actor are read for its marker
 MARKER_WORDS = 2
 
@@ -131,7 +133,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     if roles.actor1 is None:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
                and len(view.words_before(a.nstart, 3, men.nend)) <= 2]
-        unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2]
+        unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2
+                           and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW]
         unmarked_after = [a for a in after if marks[id(a)] == "" and a is not roles.actor2]
         if gen:
             roles.actor1 = gen[0]

@@ -64,12 +64,12 @@ def find_mentions(view: DocView) -> list[Mention]:
         view.cache["cas"] = v.casualties.find(nt)
     casualties = view.cache["cas"]
     covered = bytearray(len(view.key) + 1)
-    for x in (*view.actors, *view.places):
+    for x in (*view.actors, *view.places, *view.dates):
         covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)
     out: list[Mention] = []
     for m in raw:
         if covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
-            continue  # «تحرير» in «هيئة تحرير الشام», «الطيران» inside an actor's name is no trigger
+            continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
         trig: Trigger = _best(m.payloads)
         si = view.sentence_index(m.nstart)
         out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))

@@ -16,7 +16,8 @@ from marsad.events.view import HARD_BREAKS, SOFT_BREAKS, DocView
 from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
-SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement"})
+SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
+                      "reference"})
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
 FOILED = "foiled"
 #: families whose cue is overruled when the clause itself tells a dated or deadly incident
