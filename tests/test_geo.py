@@ -257,3 +257,27 @@ def test_event_location_falls_back_to_earlier_places_and_copies() -> None:
 def test_event_location_without_places() -> None:
     doc = _doc("قتل ثلاثة أشخاص في هجوم")
     assert event_location(doc, 0, len(doc.text), 0) is None
+
+
+def test_clitics_a_place_name_never_takes(geocoder: Geocoder) -> None:
+    # «كبيرة» is not ك + «بيرة», «سفينة» not س + «فينة», «كامل» not ك + «امل»
+    assert places(geocoder, "أطلقت القسام رشقة صاروخية كبيرة واستهدفت سفينة وسيطرت على كامل المنطقة") == []
+
+
+def test_outlet_names_and_media_words(geocoder: Geocoder) -> None:
+    assert places(geocoder, "وقال مصدر للميادين إن مراسل الميادين تحقق من الخبر") == []
+    t = only(geocoder, "غارة أميركية على مدينة الميادين شرق سوريا", "الميادين")
+    assert t.place and t.place.country == "SY"
+
+
+def test_ambiguous_town_names_need_a_cue(geocoder: Geocoder) -> None:
+    assert places(geocoder, "نشرت الوكالة صور الدمار وأرقاما عالية عن الضحايا") == []
+    t = only(geocoder, "غارة إسرائيلية على مدينة صور جنوب لبنان", "صور")
+    assert t.place and t.place.country == "LB"
+
+
+def test_foreign_towns_need_their_country(geocoder: Geocoder) -> None:
+    # GeoNames spells foreign towns in Arabic script with everyday words («ليل» Lille, «أن» Ans)
+    assert places(geocoder, "قال إن الهجوم وقع ليل الأحد") == []
+    t = only(geocoder, "وقع انفجار في العاصمة التركية أنقرة", "أنقرة")
+    assert t.place and t.place.country == "TR"

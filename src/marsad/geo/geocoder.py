@@ -38,6 +38,9 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     a province/region Y, or in country Y);
 ``outlet``
     +0.3 when the candidate lies in the outlet's usual country (a weak prior);
+``nation``
+    +1.5 when a nationality adjective next to the name names the candidate's
+    country («العاصمة التركية أنقرة», «مدينة رفح المصرية»);
 ``foreign``
     −1.5 for a place outside the Arab world and Israel when the article names
     nothing else in its country (the Arabic-script names of foreign towns in
@@ -175,6 +178,7 @@ class Toponym:
     listed: bool = False  # follows another name in a list («X وY», «X، Y»)
     inherited: bool = False  # the trigger/countryside cue comes from the first name of the list
     adjective_like: bool = False  # «ال…» right after a definite word without a clitic: «القوات العراقية»
+    nation: str | None = None  # country of a nationality adjective next to the name («التركية»)
     chosen: Candidate | None = None
     place: Place | None = None
     rejected: str | None = None  # why the name was not taken as a toponym
@@ -205,6 +209,8 @@ class Geocoder:
         #: every feature word with every proclitic sequence before it → its feature class
         self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
                                if not (p.endswith("ال") and w.startswith("ال"))}
+        #: nationality adjectives (folded, with and without the article) → country code, derived from country names
+        self._nisba = _nisba_forms(self.index)
         #: the singular trigger words that may introduce a name missing from the gazetteer
         self._single_forms = {p + _k(w): f for w, f in _SINGLE_TRIGGERS.items() for p in ("", *PROCLITICS)
                               if not p.endswith("ال")}
@@ -233,6 +239,7 @@ class Geocoder:
                 top.adjective_like = True
             self._left_context(top, toks, ti, bool(m.prefix))
             self._right_context(top, toks, nt)
+            self._nationality(top, toks, tstarts)
             first, _, rest = m.key.partition(" ")
             ids = list(m.payloads)
             if rest and first in self.cues.features and not top.trigger:
@@ -295,6 +302,17 @@ class Geocoder:
                 j = k - 1
                 first_is_cue = True
         self._prep_before(top, toks, j + 1, first_is_cue)
+
+    def _nationality(self, top: Toponym, toks: list[Token], tstarts: list[int]) -> None:
+        """«العاصمة التركية أنقرة», «مدينة سروج التركية»: a nationality adjective next to the name."""
+        i = bisect_right(tstarts, top.nstart) - 1
+        j = bisect_right(tstarts, top.nend - 1)
+        for k in (i - 1, j):
+            if 0 <= k < len(toks):
+                cc = self._nisba.get(toks[k].key)
+                if cc:
+                    top.nation = cc
+                    return
 
     def _prep_before(self, top: Toponym, toks: list[Token], first: int, first_is_cue: bool) -> None:
         """The preposition before the phrase: a clitic on its first (cue) word, or the word before it."""
@@ -497,7 +515,7 @@ class Geocoder:
                 cont = tops[t.container] if t.container is not None else None
                 for cand in t.candidates:
                     parts = {k: v for k, v in cand.parts.items() if k not in ("country", "admin1", "near", "in")}
-                    parts.update(self._context_parts(i, cand.entry, ctx, cont))
+                    parts.update(self._context_parts(i, cand.entry, ctx, cont, parts))
                     cand.parts = parts
                     cand.score = sum(parts.values())
                 t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
@@ -525,9 +543,12 @@ class Geocoder:
                 parts["trigger"] = 0.5
         if ocountry and e.country == ocountry:
             parts["outlet"] = 0.3
+        if t.nation and e.country == t.nation:
+            parts["nation"] = 1.5
         return parts
 
-    def _context_parts(self, i: int, e: GeoEntry, ctx: _Context, cont: Toponym | None) -> dict[str, float]:
+    def _context_parts(self, i: int, e: GeoEntry, ctx: _Context, cont: Toponym | None,
+                       static: dict[str, float]) -> dict[str, float]:
         parts: dict[str, float] = {}
         own = ctx.tops.get(i)
         total = ctx.total - (1 if own is not None else 0)
@@ -551,7 +572,8 @@ class Geocoder:
                     parts["near"] = 1.5
                 elif best_km <= 75:
                     parts["near"] = 0.75
-        if e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated":
+        if (e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated"
+                and "nation" not in static):
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
             if any(_inside(e, c.entry) for c in cont.candidates[:5]):
@@ -572,8 +594,8 @@ class Geocoder:
             t.rejected = "foreign place whose country the article does not name"
             return
         if e.country not in NEAR and e.source != "curated" and e.feature != "country" and not (
-                (e.population >= 1_000_000 and (explicit or direct or "country" in best.parts))
-                or (direct and "country" in best.parts)):
+                (e.population >= 1_000_000 and (explicit or direct or "country" in best.parts or "nation" in best.parts))
+                or (direct and ("country" in best.parts or "nation" in best.parts))):
             t.rejected = "foreign town without its country and a cue"
             return
         bare_key = t.key[2:] if t.key.startswith("ال") and t.key[2:] in self.cues.ambiguous else t.key
@@ -686,6 +708,27 @@ class _Context:
                 seen.add(e.id)
                 points.append((i, e))
         return cls(tops, countries, admin1, points, len(tops))
+
+
+def _nisba_forms(index: GeoIndex) -> dict[str, str]:
+    """«تركيا» → «تركي», «التركية», «التركيين»…; «العراق» → «العراقي», «العراقية»… (one-word country names)."""
+    out: dict[str, str] = {}
+    for e in index.entries:
+        if e.feature != "country" or not e.country:
+            continue
+        for name in e.names[:3]:
+            k = name_key(name)
+            if " " in k or len(k) < 3:
+                continue
+            stem = k[2:] if k.startswith("ال") else k
+            if stem.endswith(("يا", "يه")):
+                stem = stem[:-2]  # «تركيا» → «ترك», «سورية» → «سور»
+            elif stem.endswith(("ا", "ه")):
+                stem = stem[:-1]  # «أمريكا» → «امريك»
+            for suf in ("ي", "يه", "يون", "يين", "يتين", "يان"):
+                for art in ("", "ال"):
+                    out.setdefault(art + stem + suf, e.country)
+    return out
 
 
 def _is_link(word: str, links: frozenset[str]) -> bool:
