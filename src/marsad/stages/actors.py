@@ -775,8 +775,8 @@ class _Resolver:
             nxt = d.key(q + 1)
             if not d.is_word(q + 1) or (nxt in res.name_stop and nxt not in res.kunya_names):
                 return None  # (the kunya name «علي» folds like the preposition «على»)
-            if not titled and not d.is_quote(q - 1) and nxt not in res.kunya_names:
-                return None
+            if not titled and nxt not in res.kunya_names:
+                return None  # «أبو ظبي», «أم القرى»: an untitled kunya needs a known first name
             j = q + 1
             if nxt == "عبد" and d.is_word(q + 2):
                 j = q + 2
@@ -792,15 +792,18 @@ class _Resolver:
             it = d.at.get(k)
             if not d.is_word(k) or key.isdigit() or key in res.name_stop or key in res.verbs_stop or key in res.links:
                 break
-            if key.endswith(_PRONOUN_SUFFIXES) or (key.startswith("و") and key[1:] in res.kunya | res.kunya_names):
-                break  # «قواته», «مسؤوليته»; «ومحمد» starts another name
+            if key.endswith(_PRONOUN_SUFFIXES) or (key.startswith("و") and (
+                    key[1:] in res.kunya or key[1:] in res.kunya_names or key[1:].startswith("ال"))):
+                break  # «قواته», «مسؤوليته»; «ومحمد», «والنائب» start something else
+            if len(names) >= 2 and key.endswith("ا"):
+                break  # an accusative noun after the name («محلب قرارا»)
             if it is not None and not it.has("nat") and not it.has("ethnic"):
                 break
             if not names and (key.startswith("ال") or it is not None):
                 return None
             names.append(k)
             k += 1
-        while names and d.key(names[-1]) in _BIN:
+        while names and (d.key(names[-1]) in _BIN or d.key(names[-1]) in res.kunya):
             names.pop()
         if not names or (len(names) < 2 and not linked):
             return None  # a bare title before a one-word "name" is too often a verb («الإرهابي وقع»)
