@@ -89,7 +89,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
     after = [a for a in cands if a.nstart >= men.nend]
-    marks = {id(a): _marker(view, a, men.seg_start) for a in cands}
+    marks = {id(a): "patient" if _is_site(view, a) else _marker(view, a, men.seg_start) for a in cands}
     for a, b in pairwise(cands):
         # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
         if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:
@@ -118,6 +118,19 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if vso:
             roles.actor1 = vso[0]
             rest = [a for a in vso[1:] if not _same(a, vso[0])]
+            if rest:
+                roles.actor2 = rest[0]
+            return _finish(roles, cands)
+
+    # «أعلنت المقاومة أن مجاهديها استهدفوا قاعدة …», «أعلنت أنها استهدفت …»: the subject is a pronoun
+    # standing for the actor named before; what follows the verb is its object
+    if men.trigger.pos == "v" and _pronoun_subject(view, men):
+        sa = view.sentences[men.sentence][0] if view.sentences else 0
+        prior = [a for a in view.actors if sa <= a.nstart and a.nend <= men.nstart
+                 and actor_of(a).category != 7 and not _is_site(view, a)]
+        if prior:
+            roles.actor1 = prior[0]
+            rest = [a for a in after if not _same(a, prior[0])]
             if rest:
                 roles.actor2 = rest[0]
             return _finish(roles, cands)
@@ -183,7 +196,24 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
     return None
 
 
-def _finish(roles: Roles, cands: list[Located]) -> Roles:
+_PRONOUN_COMPLEMENTS = frozenset({"انها", "انه", "انهم", "انهما", "بانها", "بانه", "بانهم", "وانها", "وانه"})
+#: heads of actor phrases that name a site («القاعدة الأميركية», «مقر …»): a target, never the attacker
+_SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر")
+
+
+def _pronoun_subject(view: DocView, men: Mention) -> bool:
+    k = view.key[men.nstart:men.nend]
+    if k.endswith("وا") or k.endswith("وا "):
+        return True
+    prev = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 1)
+    return bool(prev) and prev[0] in _PRONOUN_COMPLEMENTS
+
+
+def _is_site(view: DocView, a: Located) -> bool:
+    return view.key[a.nstart:a.nend].startswith(_SITE_HEADS)
+
+
+def _finish(roles: Roles, cands: list[Located], view: DocView | None = None) -> Roles:
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and a2 is not None and _same(a1, a2):
         roles.actor2 = None
