@@ -159,8 +159,10 @@ def test_countryside_forms(geocoder: Geocoder) -> None:
 
 
 def test_relative_direction_keeps_the_named_town(geocoder: Geocoder) -> None:
-    t = only(geocoder, "انفجار عبوة ناسفة شرقي دير الزور", "دير الزور")
-    assert t.modifier == "direction" and t.place
+    t = only(geocoder, "انفجار عبوة ناسفة في بلدة الشحيل شرقي دير الزور", "دير الزور")
+    assert t.modifier == "direction" and t.place  # a bearing of another named place
+    part = only(geocoder, "انفجار سيارة مفخخة في جنوب مدينة الحسكة", "الحسكة")
+    assert part.modifier == "near" and part.place and part.place.geo_precision == 2
     assert km(t.place.latitude, t.place.longitude, 35.336, 40.141) < 5
     assert t.place.geo_precision == 2
     near = only(geocoder, "سقط صاروخ بالقرب من مدينة ديار بكر", "ديار بكر")

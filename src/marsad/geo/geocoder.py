@@ -169,7 +169,9 @@ class Toponym:
     key: str  # folded name
     surface: str  # the name as written (original text)
     trigger: str | None = None  # feature class named by the word before
-    modifier: str | None = None  # "countryside", "near", "direction", "in"
+    #: "countryside" («ريف X»), "near" («قرب X», «جنوب مدينة X»), "direction" (a bearing from X of another
+    #: named place: «الميادين شرقي دير الزور»), "in" (an unknown name inside X)
+    modifier: str | None = None
     bearing: int | None = None  # a direction (degrees) of the countryside or of the relative position
     prep: str = ""  # the preposition before the phrase («في», «ب», «من» …)
     container: int | None = None  # index of the toponym that contains this one («X بريف Y»)
@@ -255,6 +257,11 @@ class Geocoder:
         out.sort(key=lambda t: t.nstart)
         self._containers(out, nt)
         self._filter(out, nt, toks, entities or [])
+        # «X شرقي Y» is a bearing from Y (modifier "direction"); «في جنوب مدينة Y» is a part of Y ("near")
+        bearings = {t.container for t in out if t.container is not None and not t.rejected}
+        for i, t in enumerate(out):
+            if t.modifier == "direction" and i not in bearings:
+                t.modifier = "near"
         return out
 
     def _left_context(self, top: Toponym, toks: list[Token], ti: int, has_prefix: bool) -> None:
