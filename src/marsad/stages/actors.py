@@ -322,6 +322,8 @@ class _Doc:
         gap = 0
         while k < len(self.tokens):
             it = self.at.get(k)
+            if it is not None and it.m.prefix.startswith(("ب", "ك")):
+                return None  # «بالبراميل», «كقوات»: a preposition starts another phrase
             if it is not None and (gap == 0 or not it.conj):
                 return it
             key = self.key(k)
@@ -447,6 +449,10 @@ class _Resolver:
     def phrase(self, it: _Item) -> _Found | None:
         """An actor phrase starting at ``it``: heads*, then a core, then an optional nationality adjective."""
         d = self.d
+        if it.has("head") and not it.has("actor") and self.res.heads[it.first("head").value]["kind"] == "strike":  # type: ignore[union-attr]
+            nxt = d.next_item(it.tj + 1, max_gap=0)
+            if nxt is None or not (nxt.has("nat") or nxt.has("country")):
+                return None  # «قصف الطيران المروحي»: the attack noun is not part of the actor
         start = it.ti
         heads: list[_Item] = []
         cur: _Item | None = it
