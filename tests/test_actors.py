@@ -66,6 +66,15 @@ def test_clitics_stay_outside_the_span() -> None:
     assert by_text(ents, "قوات المعارضة").key == "sy-opposition"
 
 
+def test_phrases_stop_at_conjunctions_and_attack_nouns() -> None:
+    ents = actors("اشتبك الجيش وحزب الله مع المسلحين في القلمون اللبنانية.")
+    assert [(e.text, e.key) for e in ents][:2] == [("الجيش", "lb-military"), ("حزب الله", "hezbollah")]
+    ents = actors("قصف الطيران المروحي بالبراميل المتفجرة قرية في ريف حماة.")
+    assert [(e.text, e.key) for e in ents] == [("الطيران المروحي", "sy-military")]
+    ents = actors("شنت طائرات أميركية غارات روسية على ريف دير الزور.")
+    assert [(e.text, e.key) for e in ents] == [("طائرات أميركية", "us-military"), ("غارات روسية", "ru-military")]
+
+
 def test_group_with_nationality_adjective() -> None:
     ents = actors("قتل عنصران من ميليشيا عصائب أهل الحق العراقية بانفجار عبوة في ريف دير الزور.")
     e = by_text(ents, "عنصران من ميليشيا عصائب أهل الحق العراقية")

@@ -322,10 +322,9 @@ class _Doc:
         gap = 0
         while k < len(self.tokens):
             it = self.at.get(k)
-            if it is not None and it.m.prefix.startswith(("ب", "ك")):
-                return None  # «بالبراميل», «كقوات»: a preposition starts another phrase
-            if it is not None and (gap == 0 or not it.conj):
-                return it
+            if it is not None:
+                # «وحزب الله» (a conjunction) or «بالبراميل» (a preposition) starts another phrase
+                return None if it.conj or it.m.prefix.startswith(("ب", "ك")) else it
             key = self.key(k)
             if it is None and (key in _QUOTES or (connectors and key in self.res.connectors)) and gap < max_gap:
                 k += 1
