@@ -76,3 +76,12 @@ def test_combine_keeps_first_report_lowest_toll_and_every_outlet() -> None:
     assert merged.evidence == first.evidence and first.fatalities == 7  # inputs untouched
     with pytest.raises(ValueError):
         combine([], [])
+
+
+def test_a_report_without_a_toll_does_not_lower_a_stated_one() -> None:
+    silent = ev(fatalities=0)
+    stated = ev(fatalities=18, evidence=[Evidence("fatalities", 0, 2, "18")])
+    assert combine([silent, stated], ["A", "B"]).fatalities == 18
+    none_dead = ev(fatalities=0, evidence=[Evidence("fatalities", 0, 3, "دون")])  # an explicit "no deaths"
+    assert combine([stated, none_dead], ["B", "C"]).fatalities == 0
+    assert combine([silent, ev(fatalities=0)], ["A", "C"]).fatalities == 0

@@ -21,7 +21,8 @@ different outlets report the same incident):
 Every decision comes with a human-readable reason, stored with the merge and
 shown by ``marsad events show``. :func:`combine` builds the merged view of an
 event from its reports: the first report's fields, the lowest fatality count
-(codebook §6: conflicting figures → the lowest), every outlet as source.
+stated by any report (codebook §6: conflicting figures → the lowest; a report
+that gives no toll does not count as a 0), every outlet as source.
 """
 
 from __future__ import annotations
@@ -172,13 +173,29 @@ def _fill_actor(primary: Actor | None, others: list[Actor | None]) -> Actor | No
     return primary
 
 
+def states_fatalities(report: Event) -> bool:
+    """Whether a report gives a death toll (a count, or an explicit "no deaths" with its evidence)."""
+    return report.fatalities > 0 or any(e.role == "fatalities" for e in report.evidence)
+
+
+def merged_fatalities(reports: list[Event]) -> int:
+    """The lowest death toll among the reports that state one (codebook §6: conflicting figures → the lowest).
+
+    A report that says nothing about deaths carries a 0 that means "not reported",
+    not "nobody died"; it does not pull a stated toll down. When no report states
+    a toll the result is 0.
+    """
+    stated = [r.fatalities for r in reports if states_fatalities(r)]
+    return min(stated) if stated else 0
+
+
 def combine(reports: list[Event], outlets: list[str | None]) -> Event:
     """The merged view of one incident from its reports (first report first).
 
     Fields come from the first report; an actor it leaves unknown is taken from
     the first report that knows it; the date is the most precise one given
-    (ties: the earliest); fatalities are the lowest count reported; ``source``
-    lists every distinct outlet.
+    (ties: the earliest); fatalities are the lowest count stated by a report
+    (:func:`merged_fatalities`); ``source`` lists every distinct outlet.
     """
     if not reports:
         raise ValueError("combine() needs at least one report")
@@ -201,7 +218,7 @@ def combine(reports: list[Event], outlets: list[str | None]) -> Event:
     a2 = _fill_actor(first.actor2, [r.actor2 for r in reports[1:]])
     return replace(
         first, date=when, time_precision=prec, actor1=a1, actor2=a2,
-        fatalities=min(r.fatalities for r in reports),
+        fatalities=merged_fatalities(reports),
         source="; ".join(seen) or first.source,
         confidence=max(r.confidence for r in reports),
         evidence=list(first.evidence),

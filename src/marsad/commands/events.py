@@ -156,7 +156,7 @@ def run_show(args: argparse.Namespace) -> int:
               f"{loc.latitude:.4f},{loc.longitude:.4f} precision {loc.geo_precision}")
     else:
         print("  place       ?")
-    print(f"  fatalities  {e.fatalities}" + (" (lowest of the sources)" if se.merged else ""))
+    print(f"  fatalities  {e.fatalities}" + (" (lowest toll stated by a source)" if se.merged else ""))
     if e.notes:
         print(f"  notes       {e.notes}")
     print(f"  {len(se.sources)} source{'s' if len(se.sources) != 1 else ''}:")
