@@ -100,6 +100,7 @@ class ActorResources:
     default_category: int
     adjective_keys: dict[str, str] = field(default_factory=dict)  # country-name keys that double as adjectives
     anaphor_owners: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    anaphor_window: int = 4000  # characters back to look for an anaphor's antecedent
 
 
 def _keys(words: list[str]) -> frozenset[str]:
@@ -184,6 +185,7 @@ def build_resources(registry: ActorRegistry) -> ActorResources:
         default_category=int(cues["default"]),
         adjective_keys=adjective_keys,
         anaphor_owners={k: tuple(v) for k, v in owners.items()},
+        anaphor_window=int(ctx.get("anaphors_window", 4000)),
     )
 
 
@@ -404,7 +406,10 @@ class _Resolver:
         owners = self.res.anaphor_owners.get(key)
         if not owners:
             return None
+        here = self.d.tokens[ti].start
         for f in reversed(self.found):
+            if here - self.d.tokens[f.tj].end > self.res.anaphor_window:
+                break  # too far back to be what the word refers to
             if f.tj < ti and f.actor.id in owners:
                 return f.actor.id
         return None
@@ -480,7 +485,7 @@ class _Resolver:
                  or self.heads_alone(heads, start, head_kind))
         if f is None:
             return None
-        return self.extend(f, head_kind)
+        return self.extend(f)
 
     def core(self, cur: _Item, start: int, heads: list[_Item], head_kind: str | None) -> _Found | None:
         head_key = heads[-1].first("head").value if heads else None  # type: ignore[union-attr]
@@ -623,7 +628,7 @@ class _Resolver:
         base = head_key[2:] if head_key.startswith("ال") and head_key not in self.res.head_categories else head_key
         return self.res.head_categories.get(base, self.res.default_category)
 
-    def extend(self, f: _Found, head_kind: str | None) -> _Found:
+    def extend(self, f: _Found) -> _Found:
         """A following nationality adjective joins the phrase (and may switch a state force's country)."""
         d = self.d
         nxt = d.at.get(f.tj + 1)
@@ -675,7 +680,7 @@ class _Resolver:
             if target:
                 f = self.actor(target, it.ti, it.tj, "context")
                 if f:
-                    f = self.extend(f, None)
+                    f = self.extend(f)
                     self.found.append(f)
                     return f.tj
         if it.has("civ"):
