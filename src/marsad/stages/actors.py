@@ -644,7 +644,8 @@ class _Resolver:
         iso = t.value
         tj = nxt.tj
         a = f.actor
-        if a.id and a.country and a.country != iso and a.id.endswith(("-military", "-police")):
+        if a.id and a.country and a.country != iso and a.id.endswith(("-military", "-police")) and \
+                f.how != "nationality":  # «عدوان أميركي بريطاني» keeps its first country
             kind = "police" if a.id.endswith("-police") else "military"
             target = self.state_of(iso, kind)
             if target:
