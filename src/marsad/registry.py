@@ -216,14 +216,17 @@ class ActorRegistry:
         """Parents must exist; an Arabic alias must not name two different actors."""
         owner: dict[str, str] = {}
         for e in self.entries.values():
+            where = f" (fix {user_file()})" if e.source == "user" else ""
             if e.parent and e.parent not in self.entries:
-                raise ResourceError(f"actor {e.id}: parent {e.parent!r} is not a registered actor id", code="E223")
+                raise ResourceError(f"actor {e.id}: parent {e.parent!r} is not a registered actor id{where}",
+                                    code="E223")
             for s in e.arabic_names:
                 k = alias_key(s)
                 other = owner.setdefault(k, e.id)
                 if other != e.id:
                     raise ResourceError(
-                        f"alias {s!r} names both {other!r} and {e.id!r}; keep it on one actor only", code="E224"
+                        f"alias {s!r} names both {other!r} and {e.id!r}; keep it on one actor only{where}",
+                        code="E224",
                     )
 
     # ----------------------------------------------------------------- queries
