@@ -191,7 +191,7 @@ def test_kunya_person_linked_to_group() -> None:
     assert p.text == "أبو علي العراقي"
     assert p.attrs["title"].startswith("القيادي")
     assert isinstance(p.attrs["group"], Actor) and p.attrs["group"].id == "hezbollah"
-    assert p.key == "hezbollah"
+    assert p.key is None  # a person has no registry id; its group is in attrs
     # the nisba inside the name is not a separate nationality mention
     assert not [e for e in doc.entities if e.label == "NORP"]
 

@@ -857,7 +857,7 @@ def _entities(r: _Resolver) -> list[Entity]:
         s, e = d.span(ni, nj)
         g = r.groups.get((ni, nj))
         group = g.actor if g is not None else _group_near(d, actor_ents, title_ti, ni, nj)
-        out.append(Entity(s, e, "PER", text[s:e], key=group.id if group else None, source="actors",
+        out.append(Entity(s, e, "PER", text[s:e], key=None, source="actors",
                           attrs={"title": titles or None, "group": group}))
     for it, iso, attrs in r.norp:
         s, e = d.pspan(it.ti, it.tj)
