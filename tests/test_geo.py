@@ -172,11 +172,13 @@ def test_relative_direction_keeps_the_named_town(geocoder: Geocoder) -> None:
 def test_neighbourhoods_of_a_city(geocoder: Geocoder) -> None:
     jobar = only(geocoder, "اشتباكات في حي جوبر بدمشق", "جوبر")
     assert jobar.place and jobar.place.feature == "neighbourhood"
-    text = "سقطت قذائف على حي الشيخ مقصود في حلب"
-    unknown = only(geocoder, text, "الشيخ مقصود")
+    known = only(geocoder, "سقطت قذائف على حي الشيخ مقصود في حلب", "الشيخ مقصود")
+    assert known.place and known.place.id == "cur:sy-sheikh-maqsoud"
+    text = "سقطت قذائف على حي بستان القصر في حلب"
+    unknown = only(geocoder, text, "بستان القصر")
     assert unknown.source == "trigger" and unknown.place
     assert unknown.place.name == "Aleppo" and unknown.place.geo_precision == 1
-    assert text[unknown.start:unknown.end] == "حي الشيخ مقصود"
+    assert text[unknown.start:unknown.end] == "حي بستان القصر"
 
 
 def test_crossings_and_bases(geocoder: Geocoder) -> None:

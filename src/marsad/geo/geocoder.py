@@ -417,25 +417,22 @@ class Geocoder:
                 continue
             if nxt.key.endswith(("يه", "ي")) and not nxt.key.startswith("ال"):
                 continue  # «منطقة سكنية», «قاعدة جوية»: an adjective, not a name
-            k = bisect_right(starts, nxt.nend)
-            if k >= len(starts):
-                continue
-            after = by_start[starts[k]]
-            gap = [w for w in _WORDS_OR_PUNCT.findall(nt.key[nxt.nend:after.nstart]) if w not in _QUOTES]
-            relative = after.modifier in ("direction", "near") or after.prep == "ب"
-            end_tok = nxt
-            if gap and not _is_link(gap[0], links):
-                # a second name word («حي الشيخ مقصود في حلب», «قرية "أبو العراج" جنوب …»)
-                nj = first + 1
-                if nj >= len(toks) or len(gap) > 3 or not (
-                        (len(gap) >= 2 and _is_link(gap[1], links)) or (len(gap) == 1 and relative)):
-                    continue
-                end_tok = toks[nj]
-                if not end_tok.is_word or end_tok.key in self.cues.prepositions:
-                    continue
-            elif not gap and not relative:
-                continue
-            if len(gap) > 2 + (end_tok is not nxt):
+            end_tok = None
+            for width in (1, 2):  # «قرية X في …», «حي X Y في …»
+                last = toks[first + width - 1] if first + width - 1 < len(toks) else None
+                if last is None or not last.is_word or last.key in self.cues.prepositions or (
+                        width == 2 and _is_link(last.key, links)):
+                    break
+                k = bisect_right(starts, last.nend - 1)
+                if k >= len(starts):
+                    break
+                after = by_start[starts[k]]
+                gap = [w for w in _WORDS_OR_PUNCT.findall(nt.key[last.nend:after.nstart]) if w not in _QUOTES]
+                relative = after.modifier in ("direction", "near") or after.prep == "ب"
+                if (gap and len(gap) <= 2 and _is_link(gap[0], links)) or (not gap and relative):
+                    end_tok = last
+                    break
+            if end_tok is None:
                 continue
             if end_tok is nxt and (nxt.key in self.cues.stopnames or len(nxt.key) < 3):
                 continue
@@ -445,12 +442,17 @@ class Geocoder:
             t = Toponym(tok.start, end, nxt.start, end_tok.end, tok.nstart, end_tok.nend,
                         nt.key[nxt.nstart:end_tok.nend], surface, trigger=feat, modifier="in", source="trigger")
             self._prep_before(t, toks, i, True)
+            for o in out:  # a gazetteer word inside the unknown name («حي بستان القصر») is not a place
+                if t.nstart <= o.nstart and o.nend <= t.nend and o.source == "gazetteer":
+                    o.rejected = "part of a longer name"
             out.append(t)
             taken.append((t.nstart, t.nend))
 
     def _containers(self, out: list[Toponym], nt: NormText) -> None:
         """«X بريف Y», «X في Y», «X، Y», «X جنوب Y»: Y contains X (used by the ``in`` part and for unknown X)."""
-        for i, (a, b) in enumerate(itertools.pairwise(out)):
+        live = [i for i, t in enumerate(out) if not t.rejected]
+        for ia, ib in itertools.pairwise(live):
+            a, b = out[ia], out[ib]
             gap = " ".join(w for w in _WORDS_OR_PUNCT.findall(nt.key[a.nend:b.nstart]) if w not in _QUOTES)
             if len(gap.split()) > 2:
                 continue
@@ -459,7 +461,7 @@ class Geocoder:
             else:
                 link = b.prep == "ب" or b.modifier in ("countryside", "direction", "near") or bool(b.trigger)
             if link:
-                a.container = i + 1
+                a.container = ib
 
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
         c = self.cues
