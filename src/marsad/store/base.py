@@ -251,6 +251,9 @@ class SQLStore(Store):
 
     def __init__(self) -> None:
         self._sql_cache: dict[str, str] = {}
+        #: ids of actor/place rows known to be committed (rows are never deleted), and those of the open transaction
+        self._row_ids: dict[tuple[str, str], int] = {}
+        self._new_row_ids: dict[tuple[str, str], int] = {}
 
     # ---- backend hooks
     @abstractmethod
@@ -268,6 +271,22 @@ class SQLStore(Store):
     def _read(self) -> Iterator[None]:
         """A read snapshot (default: nothing special)."""
         yield
+
+    @contextmanager
+    def _tracked_write(self) -> Iterator[None]:
+        """A write transaction that remembers the actor/place row ids it created once it commits."""
+        self._new_row_ids = {}
+        try:
+            with self._write():
+                yield
+        except BaseException:
+            self._new_row_ids = {}
+            raise
+        self._row_ids.update(self._new_row_ids)
+        self._new_row_ids = {}
+
+    def _document_transaction(self) -> None:
+        """Called at the start of each :meth:`add_document` transaction (backend-specific settings)."""
 
     def _sql(self, sql: str) -> str:
         if self.placeholder == "?":
@@ -302,7 +321,8 @@ class SQLStore(Store):
         """
         chash = content_hash(doc.text)
         ts = now()
-        with self._write():
+        with self._tracked_write():
+            self._document_transaction()
             row = self._one(
                 "INSERT INTO documents (content_hash, doc_key, outlet, url, title, published, text, source_path,"
                 " n_events, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -352,24 +372,37 @@ class SQLStore(Store):
         return Document(id=row[0], text=row[1], published=as_date(row[2]), outlet=row[3], url=row[4], title=row[5])
 
     # ---- events: writing
+    def _known_row(self, table: str, key: str) -> int | None:
+        return self._row_ids.get((table, key)) or self._new_row_ids.get((table, key))
+
     def _upsert_actor(self, a: Actor | None) -> int | None:
         if a is None or actor_key(a) is None:
             return None
+        key = _actor_row_key(a)
+        known = self._known_row("actors", key)
+        if known is not None:
+            return known
         row = self._one(
             "INSERT INTO actors (key, name, name_ar, category, country) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET name = excluded.name RETURNING id",
-            (_actor_row_key(a), a.name or a.name_ar or "?", a.name_ar, a.category, a.country))
+            (key, a.name or a.name_ar or "?", a.name_ar, a.category, a.country))
+        self._new_row_ids["actors", key] = int(row[0])
         return int(row[0])
 
     def _upsert_place(self, p: Place | None) -> int | None:
         if p is None:
             return None
+        key = _place_row_key(p)
+        known = self._known_row("places", key)
+        if known is not None:
+            return known
         row = self._one(
             "INSERT INTO places (key, name, name_ar, country, admin1, admin2, admin3, latitude, longitude,"
             " geo_precision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (key) DO UPDATE SET name = excluded.name RETURNING id",
-            (_place_row_key(p), p.name or p.name_ar or "?", p.name_ar, p.country, p.admin1, p.admin2, p.admin3,
+            (key, p.name or p.name_ar or "?", p.name_ar, p.country, p.admin1, p.admin2, p.admin3,
              p.latitude, p.longitude, p.geo_precision))
+        self._new_row_ids["places", key] = int(row[0])
         return int(row[0])
 
     def _event_values(self, ev: Event, n_sources: int, ts: str) -> tuple[Any, ...]:
@@ -444,7 +477,7 @@ class SQLStore(Store):
         cannot be split off (it *is* the event); unmerge the others instead.
         """
         ts = now()
-        with self._write():
+        with self._tracked_write():
             rows = self._all("SELECT id FROM event_sources WHERE event_id = ? ORDER BY id", (event_id,))
             if not rows:
                 raise StoreError(f"event {event_id} does not exist; list events with `marsad events list`",

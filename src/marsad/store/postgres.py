@@ -75,6 +75,13 @@ class PostgresStore(SQLStore):
         finally:
             self._depth = 0
 
+    def _document_transaction(self) -> None:
+        # An ingested document may skip the wait for its commit to reach the disk: the commit stays
+        # atomic (never half a document), and the few documents a server crash could drop are simply
+        # ingested again by the next run, which skips what is stored. Reviews and unmerges keep the
+        # server's default, durable commits.
+        self.conn.execute("SET LOCAL synchronous_commit = off")
+
     @contextmanager
     def _read(self) -> Iterator[None]:
         if self._depth:
