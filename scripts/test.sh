@@ -12,4 +12,5 @@ fi
 .venv/bin/python -m pip install -q -e ".[dev]"
 
 .venv/bin/ruff check src tests scripts
+export MARSAD_TEST_PG="${MARSAD_TEST_PG:-$(bash scripts/postgres.sh || true)}"  # a loopback PostgreSQL for the store tests (they skip, saying why, when empty)
 .venv/bin/pytest "$@"
