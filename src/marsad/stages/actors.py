@@ -51,7 +51,7 @@ from marsad.registry import ActorEntry, ActorRegistry, alias_key, default_regist
 from marsad.text import NormText, Token, normalize, tokenize
 
 #: countries whose wars the registry covers: their names and places weigh more for the document's country
-THEATRES = frozenset({"SY", "IQ", "YE", "LB", "IL", "PS", "LY", "SD"})
+THEATRES = frozenset({"SY", "IQ", "YE", "LB", "IL", "PS", "LY", "SD", "EG"})
 _QUOTES = frozenset('"\'«»“”„‘’')
 _BIN = frozenset({"بن", "ابن", "بنت"})
 _PRONOUN_SUFFIXES = ("ته", "ها", "هم", "هما", "كم", "تهم")
