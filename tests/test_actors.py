@@ -294,3 +294,27 @@ def test_dev_gold_actor_recall(shared: Path) -> None:
                 hit += any(score.actor_ok(a, ev[k]) for a in found)
     assert total > 100
     assert hit / total >= 0.9, f"only {hit}/{total} gold actors found"
+
+
+_PIECES = ["قوات", "النظام", "الأسد", "ميليشيا", "حزب", "الله", "العراقية", "التركية", "مسلحون", "مجهولون", "و", "ب",
+           "لل", "التحالف", "الدولي", "القيادي", "في", "المدعو", "أبو", "علي", "مدنيين", "طفل", "لواء", "الصابرين",
+           "من", "عناصر", "«", "»", '"', "،", ".", "\u064e", "\u0640", "\u200f", "\ufefb", "١٢", "\n", " ", "  "]
+
+
+def test_offsets_hold_on_noisy_text() -> None:
+    """Random mixes of actor words, clitics, diacritics, tatweel, controls and punctuation: spans always slice exactly."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=40).map(lambda xs: "".join(
+        x if x in ("و", "ب", "لل") else x + " " for x in xs)))
+    def check(text: str) -> None:
+        doc = Document(id="h", text=text)
+        NormalizeStage()(doc)
+        ActorsStage()(doc)
+        check_offsets(doc)
+        for e in doc.entities:
+            assert e.start < e.end and e.text.strip() == e.text
+
+    check()
