@@ -285,3 +285,24 @@ def test_foreign_towns_need_their_country(geocoder: Geocoder) -> None:
     assert places(geocoder, "قال إن الهجوم وقع ليل الأحد") == []
     t = only(geocoder, "وقع انفجار في العاصمة التركية أنقرة", "أنقرة")
     assert t.place and t.place.country == "TR"
+
+
+def test_crf_location_entities_without_gazetteer_entry(geocoder: Geocoder) -> None:
+    text = "اشتباكات عنيفة في تلة الزيزفون الغربية في ريف حلب الشمالي"
+    s = text.index("تلة الزيزفون الغربية")
+    ent = Entity(s, s + len("تلة الزيزفون الغربية"), "LOC", "تلة الزيزفون الغربية", source="crf")
+    tops = geocoder.geocode(normalize(text), entities=[ent])
+    crf = [t for t in tops if t.source == "crf"]
+    assert len(crf) == 1 and crf[0].candidates == []
+    assert crf[0].place is not None and crf[0].place.id == "cur:sy-alp-n"  # coded to the countryside it lies in
+
+
+def test_outlet_prior_is_a_weak_part(geocoder: Geocoder) -> None:
+    from marsad.geo.geocoder import outlet_country
+
+    assert outlet_country("SY24") == "SY" and outlet_country("Al-Watan (alwatan.com.sa)") == "SA"
+    assert outlet_country(None) is None and outlet_country("Unknown Daily") is None
+    t = only(geocoder, "قصف على مدينة حلب", "حلب")
+    with_outlet = next(x for x in geocoder.geocode(normalize("قصف على مدينة حلب"), outlet="SY24") if x.place)
+    assert with_outlet.chosen and with_outlet.chosen.parts.get("outlet") == 0.3
+    assert t.chosen and "outlet" not in t.chosen.parts
