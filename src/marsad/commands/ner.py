@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tag",
         help="tag a CoNLL file (one token per line, first column; blank line between sentences)",
         description="Read FILE (one token per line in the first column, other columns ignored, a blank "
-        "line between sentences) and write `token<TAB>BIO-tag` lines in the same order, blank lines kept.",
+        "line between sentences) and write `token<TAB>BIO-tag` lines in the same order, blank lines kept. "
+        "Consecutive sentences are treated as running text: the document-level pass looks at the "
+        "neighbouring sentences.",
     )
     t.add_argument("file", metavar="FILE.conll", help="the CoNLL file to tag, or - for standard input")
     t.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
@@ -39,7 +41,7 @@ def run_tag(args: argparse.Namespace) -> int:
     else:
         conll = read_conll(args.file)
     tagger = load_tagger(str(Path(args.model).resolve()) if args.model else None)
-    tags = [tagger.tag(s.tokens) for s in conll.sentences]
+    tags = tagger.tag_stream([s.tokens for s in conll.sentences])
     if args.output:
         out_path = Path(args.output)
         try:

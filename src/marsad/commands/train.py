@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--c1", type=float, help="L1 regularization (larger: smaller model)")
     n.add_argument("--c2", type=float, help="L2 regularization")
     n.add_argument("--max-iterations", type=int, metavar="N", help="L-BFGS iterations at most")
+    n.add_argument("--single-pass", action="store_true",
+                   help="train only the sentence-level CRF, without the document-level second pass")
+    n.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="processes that train models side by side (default 2)")
     n.set_defaults(func=run_ner)
     p.set_defaults(func=lambda _a: (p.print_help(), 2)[1])
 
@@ -75,12 +79,15 @@ def run_ner(args: argparse.Namespace) -> int:
         if params.get(k, 0) < 0:
             raise InputError(f"--{k} must not be negative", code="E116")
     out = Path(args.out) if args.out else BUNDLED_DIR
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1", code="E116")
     meta = train(args.corpus, out, params=params, eval_path=args.eval, tag_column=args.tag_column - 1,
-                 log=lambda m: print(m, file=sys.stderr))
+                 stack=not args.single_pass, workers=args.workers, log=lambda m: print(m, file=sys.stderr))
     if out.resolve() == BUNDLED_DIR.resolve():
         record_in_manifest(meta)
     tr = meta["training"]
-    print(f"model: {out / meta['model_file']} ({meta['size_bytes'] / 1e6:.1f} MB, sha256 {meta['sha256'][:12]}…), "
+    size = meta["size_bytes"] + meta.get("stack_size_bytes", 0)
+    print(f"model: {out / meta['model_file']} ({size / 1e6:.1f} MB in all, sha256 {meta['sha256'][:12]}…), "
           f"trained in {tr['train_seconds']} s")
     ev = meta.get("evaluation")
     if ev:

