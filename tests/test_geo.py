@@ -306,3 +306,14 @@ def test_outlet_prior_is_a_weak_part(geocoder: Geocoder) -> None:
     with_outlet = next(x for x in geocoder.geocode(normalize("قصف على مدينة حلب"), outlet="SY24") if x.place)
     assert with_outlet.chosen and with_outlet.chosen.parts.get("outlet") == 0.3
     assert t.chosen and "outlet" not in t.chosen.parts
+
+
+def test_unwritable_cache_folder_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import marsad.geo.index as gi
+
+    not_a_dir = tmp_path / "cache"
+    not_a_dir.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setattr(gi, "cache_dir", lambda: not_a_dir)
+    with pytest.warns(RuntimeWarning, match="cannot write the gazetteer cache"):
+        idx = gi.load_index([CuratedSource()])
+    assert idx.lookup("البوكمال")

@@ -18,6 +18,7 @@ import os
 import pickle
 import tempfile
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -153,7 +154,10 @@ def _base_part(srcs: list[Source], use_cache: bool) -> tuple[list[GeoEntry], Lex
     counts = {s.name: _add(entries, s.entries(), lex, by_key) for s in srcs}
     _name_geonames_admin1(entries)
     if use_cache:
-        _write_cache(path, (key, entries, lex, by_key, counts), "geo-base-")
+        try:
+            _write_cache(path, (key, entries, lex, by_key, counts), "geo-base-")
+        except GeoError as e:
+            warnings.warn(str(e), RuntimeWarning, stacklevel=2)
     return entries, lex, by_key, counts
 
 
@@ -192,7 +196,10 @@ def load_index(sources: Sequence[Source] | None = None, *, use_cache: bool = Tru
             pass  # a stale or truncated cache is simply rebuilt
     idx = build_index(srcs if sources is not None else None, use_cache=use_cache)
     if use_cache:
-        _write_cache(path, idx, "geo-index-")
+        try:
+            _write_cache(path, idx, "geo-index-")
+        except GeoError as e:  # a read-only data folder: work without the cache, rebuilding per process
+            warnings.warn(str(e), RuntimeWarning, stacklevel=2)
     return idx
 
 
