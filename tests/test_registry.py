@@ -202,3 +202,19 @@ def test_cli_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["actors", "list", "--category", "12"]) == 2
     assert main(["actors", "resolve", "كلام عادي بلا فاعل"]) == 2
     assert "no actor found" in capsys.readouterr().err
+
+
+def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["actors", "check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+    good = tmp_path / "mine.jsonl"
+    good.write_text('{"id": "ly-katiba-x", "name": "Katiba X", "name_ar": "كتيبة الاختبار", "category": 3}\n',
+                    encoding="utf-8")
+    assert main(["actors", "check", str(good)]) == 0
+    assert "1 from" in capsys.readouterr().out
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x-dup", "name": "X", "name_ar": "قسد", "category": 2}\n', encoding="utf-8")
+    assert main(["actors", "check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "names both" in err and str(bad) in err
+    assert main(["actors", "check", str(tmp_path / "missing.jsonl")]) == 2

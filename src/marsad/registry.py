@@ -180,15 +180,17 @@ class ActorRegistry:
     """Actors by id, with alias lookup and a compiled lexicon of Arabic aliases."""
 
     entries: dict[str, ActorEntry] = field(default_factory=dict)
+    user_path: Path | None = None  # the user file the "user" entries came from
     _by_key: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _lexicon: Lexicon[str] | None = field(default=None, repr=False)
 
     # ----------------------------------------------------------------- building
 
     @classmethod
-    def from_entries(cls, entries: Iterable[ActorEntry], *, check: bool = True) -> ActorRegistry:
+    def from_entries(cls, entries: Iterable[ActorEntry], *, check: bool = True,
+                     user_path: Path | None = None) -> ActorRegistry:
         """Build a registry. A later entry with the same id replaces an earlier one (user overrides)."""
-        reg = cls()
+        reg = cls(user_path=user_path)
         for e in entries:
             reg.entries[e.id] = e
         if check:
@@ -206,17 +208,16 @@ class ActorRegistry:
         entries: list[ActorEntry] = []
         for p in bundled_files():
             entries.extend(_read_jsonl(p, "bundled"))
-        if include_user:
-            up = user_path or user_file()
-            if up.is_file():
-                entries.extend(_read_jsonl(up, "user"))
-        return cls.from_entries(entries)
+        up = (user_path or user_file()) if include_user else None
+        if up is not None and up.is_file():
+            entries.extend(_read_jsonl(up, "user"))
+        return cls.from_entries(entries, user_path=up)
 
     def check(self) -> None:
         """Parents must exist; an Arabic alias must not name two different actors."""
         owner: dict[str, str] = {}
         for e in self.entries.values():
-            where = f" (fix {user_file()})" if e.source == "user" else ""
+            where = f" (fix {self.user_path or user_file()})" if e.source == "user" else ""
             if e.parent and e.parent not in self.entries:
                 raise ResourceError(f"actor {e.id}: parent {e.parent!r} is not a registered actor id{where}",
                                     code="E223")
@@ -335,7 +336,7 @@ def add_user_actor(rec: dict[str, Any], *, replace: bool = False, path: Path | N
     others = dict(current.entries)
     others[entry.id] = entry
     try:
-        ActorRegistry.from_entries(others.values())
+        ActorRegistry.from_entries(others.values(), user_path=up)
     except ResourceError as e:
         raise InputError(e.args[0], code="E123") from e
     up.parent.mkdir(parents=True, exist_ok=True)

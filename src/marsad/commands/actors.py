@@ -1,4 +1,4 @@
-"""``marsad actors list|show|add|resolve``: browse and extend the actor registry.
+"""``marsad actors list|show|resolve|check|add``: browse, check and extend the actor registry.
 
 ``add`` writes the user's own actor file (``marsad.paths.data_dir()/actors.jsonl``),
 which is loaded after the bundled registry; every addition is validated against
@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from marsad.errors import InputError
 from marsad.model import ACTOR_CATEGORIES
-from marsad.registry import ActorEntry, add_user_actor, default_registry, user_file
+from marsad.registry import ActorEntry, ActorRegistry, add_user_actor, default_registry, user_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("text", metavar="TEXT")
     rs.add_argument("--country", metavar="CC", help="document country for ambiguous words (e.g. YE for «التحالف»)")
     rs.set_defaults(func=run_resolve)
+
+    ck = asub.add_parser("check", help="validate the registry with your own actor file (or another JSONL file)")
+    ck.add_argument("file", nargs="?", metavar="JSONL", help="an actor file to check instead of your own")
+    ck.set_defaults(func=run_check)
 
     ad = asub.add_parser("add", help="add an actor to your own registry file",
                          description=f"Add an actor to {user_file()} (loaded after the bundled registry).")
@@ -109,6 +114,17 @@ def run_resolve(args: argparse.Namespace) -> int:
     if a is None:
         raise InputError(f"no actor found in {args.text!r}; add one with `marsad actors add`", code="E125")
     print(json.dumps({**a.to_dict(), "mention": a.mention}, ensure_ascii=False))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = Path(args.file) if args.file else user_file()
+    if args.file and not path.is_file():
+        raise InputError(f"{path}: no such file", code="E101")
+    reg = ActorRegistry.load(path)
+    user = sum(1 for e in reg if e.source == "user")
+    print(f"ok: {len(reg)} actors ({user} from {path if path.is_file() else 'no user file'}), "
+          f"{reg.alias_count()} names and aliases")
     return 0
 
 
