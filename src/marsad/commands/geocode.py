@@ -7,6 +7,8 @@ import json
 import sys
 
 from marsad.errors import InputError
+from marsad.model import Document
+from marsad.pipeline import Pipeline, available_stages
 from marsad.stages.geo import geocoder
 from marsad.text import normalize
 
@@ -26,14 +28,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _prepared(text: str) -> Document:
+    """The text layer and, when the stage is installed, the actor names (so that «قوات سوريا الديمقراطية» is
+    an actor, not Syria) — the same inputs the ``geo`` stage gets in the default pipeline."""
+    doc = Document("geocode", text)
+    stages = [{"name": "normalize"}]
+    if "actors" in available_stages():
+        stages.append({"name": "actors"})
+    return Pipeline.from_config({"stage": stages})(doc)
+
+
 def run(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():
         raise InputError("the text is empty; pass the Arabic text as an argument or - to read stdin", code="E101")
     if args.candidates < 0:
         raise InputError("--candidates must be 0 or more", code="E102")
-    nt = normalize(text)
-    tops = geocoder().geocode(nt, outlet=args.outlet)
+    doc = _prepared(text)
+    nt = doc.norm if doc.norm is not None else normalize(text)
+    tops = geocoder().geocode(nt, doc.tokens or None, doc.entities, outlet=args.outlet)
     out = sys.stdout
     shown = 0
     for t in tops:
