@@ -201,8 +201,8 @@ def train(
     if eval_path is not None:
         say(f"scoring on {Path(eval_path).name} ...")
         tagger = NerTagger(out)
-        gold = read_conll(eval_path, tags=True).sentences
-        res = score([s.tags for s in gold], tagger.tag_stream([s.tokens for s in gold]))
+        gold = read_conll(eval_path, tags=True, tag_column=tag_column).sentences
+        res = score([repair_bio(s.tags) for s in gold], tagger.tag_stream([s.tokens for s in gold]))
         meta["evaluation"] = {"file": Path(eval_path).name, "sha256": sha256_file(Path(eval_path)), **res}
     meta["training"]["total_seconds"] = round(time.perf_counter() - t0, 1)
     _write_meta(out, meta)
