@@ -33,7 +33,7 @@ from marsad.paths import cache_dir, data_dir
 from marsad.text import fold
 
 #: bump when the pickled layout or the build logic changes
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 
 def gazetteer_dir() -> Path:
@@ -107,7 +107,7 @@ def _name_geonames_admin1(entries: list[GeoEntry]) -> None:
         best = min(admin1[cc], key=lambda a: km(a.lat, a.lon, top.lat, top.lon))
         if km(best.lat, best.lon, top.lat, top.lon) <= 60:
             for e in members:
-                e.admin1 = e.admin1 or best.name
+                e.admin1 = e.admin1 or best.admin1 or best.name
 
 
 def _prepare(e: GeoEntry) -> None:
