@@ -52,6 +52,8 @@ from marsad.text import NormText, Token, normalize, tokenize
 
 #: countries whose wars the registry covers: their names and places weigh more for the document's country
 THEATRES = frozenset({"SY", "IQ", "YE", "LB", "IL", "PS", "LY", "SD", "EG"})
+#: characters at the start of an article (headline, lead) whose clues weigh double for its country
+LEAD_CHARS = 400
 _QUOTES = frozenset('"\'«»“”„‘’')
 _BIN = frozenset({"بن", "ابن", "بنت"})
 _PRONOUN_SUFFIXES = ("ته", "ها", "هم", "هما", "كم", "تهم")
@@ -272,17 +274,18 @@ class _Doc:
         score: Counter[str] = Counter()
         reg = self.res.registry
         for it in self.items:
+            lead = 2.0 if it.m.start < LEAD_CHARS else 1.0  # the headline and lead name the theatre
             for t in it.m.payloads:
                 if t.kind == "actor":
                     e = reg.get(t.value)
                     if e and e.country:
-                        score[e.country] += 1.0 if e.country in THEATRES else 0.5
+                        score[e.country] += lead * (1.0 if e.country in THEATRES else 0.5)
                     break
                 if t.kind in ("country", "place"):
-                    score[t.value] += 2.0 if t.value in THEATRES else 0.5
+                    score[t.value] += lead * (2.0 if t.value in THEATRES else 0.5)
                     break
                 if t.kind == "nat":
-                    score[t.value] += 1.0 if t.value in THEATRES else 0.5
+                    score[t.value] += lead * (1.0 if t.value in THEATRES else 0.5)
                     break
         if not score:
             return None
