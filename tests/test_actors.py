@@ -115,6 +115,9 @@ def test_context_words_follow_the_document_country() -> None:
     assert by_text(syria, "طيران التحالف").key == "us-led-coalition"
     sudan = actors("اشتبك الجيش مع قوات الدعم السريع في الخرطوم.")
     assert by_text(sudan, "الجيش").key == "sd-military"
+    # a bare «الجيش» right after a named foreign army is that army
+    iraq = actors("قصف الجيش التركي مواقع قرب دهوك في العراق، وقال الجيش إن العملية مستمرة في العراق.")
+    assert [e.key for e in iraq] == ["tr-military", "tr-military"]
     # with no clue about the country, an ambiguous word stays unresolved
     assert resolve_actor_text("التحالف") is None
     assert resolve_actor_text("التحالف", country="YE").id == "sa-led-coalition"

@@ -399,10 +399,14 @@ class _Resolver:
             return None
         m = spec.get("map", {})
         target = m.get(self.d.country or "") or m.get("*")
-        if target == "state":
-            return self.state_of(self.d.country, head_kind or "military") if self.d.country else None
-        if target == "state-police":
-            return self.state_of(self.d.country, "police") if self.d.country else None
+        if target in ("state", "state-police"):
+            kind = "police" if target == "state-police" else (head_kind or "military")
+            # «الجيش» after «الجيش التركي» is that army; else the army of the document's country
+            suffix = "-police" if kind == "police" else "-military"
+            for f in reversed(self.found[-8:]):
+                if f.actor.id and f.actor.id.endswith(suffix) and f.how in ("alias", "head+alias", "nationality"):
+                    return f.actor.id
+            return self.state_of(self.d.country, kind) if self.d.country else None
         return target
 
     def anaphor(self, key: str, ti: int) -> str | None:
