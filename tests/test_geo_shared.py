@@ -6,7 +6,9 @@ import json
 import math
 from pathlib import Path
 
-from marsad.geo.importer import import_file, list_gazetteers
+import pytest
+
+from marsad.geo.importer import import_file, list_gazetteers, remove_gazetteer
 from marsad.geo.index import current_index
 from marsad.model import Document
 from marsad.pipeline import Pipeline
@@ -15,6 +17,18 @@ from marsad.stages.geo import event_location, geocoder
 from marsad.text import normalize
 
 OCHA = "data/geo/ocha_syria"
+HOME: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def _geo_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One user-data folder for the module, so the bundled part of the place index is built once."""
+    global HOME
+    if HOME is None:
+        HOME = tmp_path_factory.mktemp("geo-shared-home")
+    monkeypatch.setenv("MARSAD_HOME", str(HOME))
+    for g in list_gazetteers():
+        remove_gazetteer(g["name"])
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
