@@ -224,6 +224,8 @@ def _supported(view: DocView, men: Mention, weapons, support, casualties) -> boo
     armed = [a for a in actors if (entity_of(a).attrs["actor"].category or 0) != 7]
     places = [p for p in view.places if p.nstart >= lo and p.nend <= hi]
     armed_word = any(x.payloads[0].family == "armed" for x in near(support))
+    if men.sub == "Disrupted weapons use":
+        return bool(near(weapons))  # «أبطل الخبراء مفعول عبوة», «إسقاط 8 مسيرات»
     if men.event_type in ("Protests", "Riots"):
         return any(x.payloads[0].family == "crowd" for x in near(support)) or any(
             (entity_of(a).attrs["actor"].category or 0) in (5, 6) for a in actors)

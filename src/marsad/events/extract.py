@@ -24,7 +24,7 @@ from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties
 from marsad.events.dedup import Draft, deduplicate
 from marsad.events.detect import Mention, find_mentions
-from marsad.events.modality import FLAG, FOILED, SOFT, SUPPRESS
+from marsad.events.modality import FLAG, FOILED, REFERENCE, SOFT, SUPPRESS
 from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
@@ -55,7 +55,7 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     view = DocView.of(doc)
     drafts: list[Draft] = []
     for men in find_mentions(view):
-        if men.modality in SUPPRESS and men.modality not in SOFT:
+        if men.modality in SUPPRESS and men.modality not in SOFT and men.modality != REFERENCE:
             continue
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
@@ -79,6 +79,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     roles = assign_roles(view, men)
     sub = _adjust_sub(men, roles)
     places, found = _places(view, men)
+    if men.modality == REFERENCE and found != "segment":
+        return []
     if found in ("article", "") and not men.strong:
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:

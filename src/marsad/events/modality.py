@@ -18,6 +18,8 @@ from marsad.events.vocab import vocab
 #: families whose cue means the incident is not coded
 SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
                       "reference"})
+#: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
+REFERENCE = "reference"
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
 FOILED = "foiled"
 #: families whose cue is overruled when the clause itself tells a dated or deadly incident
