@@ -508,7 +508,7 @@ class Geocoder:
 
     # ------------------------------------------------------------------ ranking
 
-    def rank(self, tops: list[Toponym], *, outlet: str | None = None, nt: NormText | None = None) -> None:
+    def rank(self, tops: list[Toponym], *, outlet: str | None = None) -> None:
         """Score and sort every toponym's candidates (see the module docstring), then choose."""
         live = [t for t in tops if not t.rejected]
         ocountry = outlet_country(outlet)
@@ -529,7 +529,7 @@ class Geocoder:
                     cand.score = sum(parts.values())
                 t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
         for t in live:
-            self._accept(t, tops)
+            self._accept(t)
 
     def _static_parts(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
         parts = {
@@ -589,7 +589,8 @@ class Geocoder:
                 parts["in"] = 2.5
         return parts
 
-    def _accept(self, t: Toponym, tops: list[Toponym]) -> None:
+    def _accept(self, t: Toponym) -> None:
+        """Choose the best candidate, or reject the name when it is too weak to be a place here."""
         if t.source == "trigger":
             return
         if not t.candidates:
@@ -690,7 +691,7 @@ class Geocoder:
                 outlet: str | None = None) -> list[Toponym]:
         """Find, rank and resolve the toponyms of a text."""
         tops = self.find(nt, tokens, entities)
-        self.rank(tops, outlet=outlet, nt=nt)
+        self.rank(tops, outlet=outlet)
         self.resolve(tops, nt)
         return tops
 
