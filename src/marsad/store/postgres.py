@@ -107,4 +107,9 @@ class PostgresStore(SQLStore):
         return [m.version for m in todo]
 
     def size_bytes(self) -> int:
-        return int(self.conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+        """Bytes of marsad's tables in the current schema, with their indexes and TOAST data."""
+        row = self.conn.execute(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')").fetchone()
+        return int(row[0])
