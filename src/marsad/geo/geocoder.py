@@ -47,8 +47,10 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
     GeoNames often spell ordinary Arabic words: «ليل», «أن», «هوية»).
 
 Context parts use the previous round's choices; two rounds are run, so the
-result does not depend on the order of names. Ties break on the entry id, so
-the ranking is deterministic.
+result does not depend on the order of names. Names then rejected as
+toponyms (common words, foreign towns without their country…) are dropped and
+the rest are ranked again without their votes. Ties break on the entry id,
+so the ranking is deterministic.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ MAX_CANDIDATES = 40
 PROMINENT_POPULATION = 100_000
 #: places outside these countries need their country named in the article (or a cue) to be taken
 NEAR = frozenset("SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split())
+#: score parts that depend on the other names of the article (recomputed every round)
+_CONTEXT_PARTS = frozenset({"country", "admin1", "near", "in", "foreign"})
 _QUOTES = frozenset('"\'«»“”„(')
 #: trigger words that can introduce an unknown name («قرية X في ريف Y»)
 _SINGLE_TRIGGERS = {"قرية": "village", "بلدة": "town", "حي": "neighbourhood", "مخيم": "camp", "منطقة": "area",
@@ -518,18 +522,24 @@ class Geocoder:
                 cand.score = sum(cand.parts.values())
             t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
             del t.candidates[MAX_CANDIDATES:]
-        for _round in range(2):
-            ctx = _Context.of(live)
-            for i, t in enumerate(live):
-                cont = tops[t.container] if t.container is not None else None
-                for cand in t.candidates:
-                    parts = {k: v for k, v in cand.parts.items() if k not in ("country", "admin1", "near", "in")}
-                    parts.update(self._context_parts(i, cand.entry, ctx, cont, parts))
-                    cand.parts = parts
-                    cand.score = sum(parts.values())
-                t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
-        for t in live:
-            self._accept(t)
+        for _pass in range(2):  # a second pass when names were rejected: they must not vote for the others
+            for _round in range(2):
+                ctx = _Context.of(live)
+                for i, t in enumerate(live):
+                    cont = tops[t.container] if t.container is not None else None
+                    for cand in t.candidates:
+                        parts = {k: v for k, v in cand.parts.items() if k not in _CONTEXT_PARTS}
+                        parts.update(self._context_parts(i, cand.entry, ctx, cont, parts))
+                        cand.parts = parts
+                        cand.score = sum(parts.values())
+                    t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
+            for t in live:
+                t.chosen = None
+                self._accept(t)
+            kept = [t for t in live if not t.rejected]
+            if len(kept) == len(live):
+                break
+            live = kept
 
     def _static_parts(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
         parts = {
