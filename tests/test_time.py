@@ -93,3 +93,13 @@ def test_stage_and_event_date() -> None:
     assert d1 is not None and d1.value == date(2023, 9, 23)
     assert d2 is not None and d2.value == date(2023, 9, 19)
     assert event_date(doc, 0, 4, 0) is not None  # falls back to the sentence
+
+
+def test_consecutive_double_month_names_are_all_found() -> None:
+    text = "وفي 18 تشرين الأول/أكتوبر الجاري، أعلن الجيش. وفي 26 تشرين الأول/أكتوبر الجاري، أعلن الجيش."
+    found = find_dates(normalize(text), date(2023, 10, 29))
+    assert [d.value for d in found] == [date(2023, 10, 18), date(2023, 10, 26)]
+
+
+def test_today_as_a_count_of_days_is_not_a_date() -> None:
+    assert find_dates(normalize("استمرار العدوان لليوم الثالث والعشرين"), PUB) == []

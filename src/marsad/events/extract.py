@@ -28,7 +28,7 @@ from marsad.events.modality import FLAG, FOILED, REFERENCE, SOFT, SUPPRESS
 from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
-from marsad.model import SUB_TO_TYPE, Actor, Document, Event, Evidence, Place
+from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
 from marsad.stages.time import YEAR, event_date
 
 #: events dated more than this many days before publication are background
@@ -88,10 +88,13 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     seg_o = view.original(men.seg_start, men.seg_end)
     anchor_o = view.original(men.nstart, men.nend)[0]
     dm = event_date(doc, seg_o[0], seg_o[1], anchor_o)
+    inherited = None if dm is not None else _paragraph_date(view, men)
     if dm is not None and dm.value is not None:
         when, prec, explicit = dm.value, dm.precision, True
     elif dm is not None:
         when, prec, explicit = None, None, True
+    elif inherited is not None:
+        when, prec, explicit = inherited.value, inherited.precision, False
     else:
         when, prec, explicit = doc.published, (1 if doc.published else None), False
     cas = casualties(view, men.seg_start, men.seg_end)
@@ -247,6 +250,23 @@ def _unidentified() -> Actor | None:
 
 #: how the registry names an unnamed attacker
 UNIDENTIFIED = "مسلحون مجهولون"
+
+
+#: how many sentences back an undated event looks for the date of its paragraph
+INHERIT_SENTENCES = 2
+
+
+def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
+    """The last date named in the two previous sentences («وفي 24 آذار … أعلن … . وقال …»)."""
+    if not view.sentences or men.sentence == 0:
+        return None
+    for si in range(men.sentence - 1, max(-1, men.sentence - 1 - INHERIT_SENTENCES), -1):
+        a, b = view.sentences[si]
+        found = [d.obj for d in view.dates if a <= d.nstart and d.nend <= b]
+        usable = [d for d in found if isinstance(d, DateMention) and d.value is not None and d.precision <= 2]
+        if usable:
+            return usable[-1]
+    return None
 
 
 def _split(total: int, n: int, i: int) -> int:

@@ -50,6 +50,7 @@ class _Vocab:
     year_words: frozenset[str]
     day_words: frozenset[str]
     numbers: dict[str, int]
+    ordinal_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +78,8 @@ def vocab() -> _Vocab:
         return frozenset(fold(w) for w in d[key])
 
     return _Vocab(lex, fs("weekday_prefixes"), fs("current"), fs("past"), fs("next"), fs("year_words"),
-                  fs("days_words"), {fold(k): v for k, v in nums.items()})
+                  fs("days_words"), {fold(k): v for k, v in nums.items()},
+                  frozenset(fold(k).split()[0] for k in d["ordinals"]))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -182,9 +184,11 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
                 a, b, value, prec, skip = res
                 add(a, b, value, prec, False)
                 i += skip
+                continue
         elif cue.kind == "rel":
             nxt = _word_after(key, b)
-            if nxt in ("نفسه", "ذاته", "التالي", "السابق", "الاول", "الثاني", "الذي", "عينه"):
+            if m.prefix in ("ل", "ول", "فل") or nxt in ("نفسه", "ذاته", "التالي", "السابق", "الاول", "الثاني", "الذي",
+                                                       "عينه") or nxt in v.ordinal_words:
                 i += 1
                 continue
             value = published + timedelta(days=cue.value) if published else None
