@@ -46,9 +46,17 @@ def _killed(text: str) -> tuple[int | None, int | None, bool]:
     ("مقتل مدني برصاص قناص", 1),
     ("ارتكبت الطائرات مجزرة", 3),
     ("قتل 20 شخصا منذ بداية الحرب وقتل 3404 آخرون", 20),
+    ("قتل فيها أكثر من 10 حوثيين وأصيب العشرات، فيما قتل أربعة من المقاومة", 14),
+    ("قتل فيه 22 من المسلحين", 22),
+    ("ارتفع عدد القتلى إلى نحو 100 شخص", 100),
+    ("أسفر عن مقتل 5 أشخاص بينهم 3 أطفال", 5),
 ])
 def test_killed_figures(text: str, killed: int) -> None:
     assert _killed(text)[0] == killed
+
+
+def test_denied_deaths_are_not_counted() -> None:
+    assert _killed("وتنفي المصادر استشهاد أي عنصر في الغارة")[0] is None
 
 
 def test_injuries_are_not_fatalities() -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from marsad.events.view import DocView
 from marsad.events.vocab import Cue, vocab
+from marsad.text import fold
 
 #: figures above this are cumulative tolls («3404 قتيلا منذ بداية الحرب»), not one incident's
 MAX_FIGURE = 1000
@@ -43,7 +44,7 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
     """Killed and injured figures stated in the normalized range [a, b)."""
     out = Casualties()
     nums = _matches(view, "num")
-    per_sent_k: dict[int, int] = {}
+    per_sent_k: dict[int, list[tuple[int, bool]]] = {}
     per_sent_i: dict[int, int] = {}
     for m in _matches(view, "cas"):
         if m.nstart < a or m.nend > b:
@@ -53,47 +54,66 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
             out.zero = True
             continue
         si = view.sentence_index(m.nstart)
+        if _negated(view, m.nstart):
+            continue  # «تنفي استشهاد أي عنصر»
         if fam in ("killed", "killed_plural", "massacre"):
-            n = _figure(view, m, nums, fam)
+            n, counted = _figure(view, m, nums, fam)
             if n is None or n > MAX_FIGURE:
                 continue
-            per_sent_k[si] = max(per_sent_k.get(si, 0), n)
+            per_sent_k.setdefault(si, []).append((n, counted))
             out.spans.append((m.nstart, m.nend))
         elif fam == "injured":
-            n = _figure(view, m, nums, fam)
+            n, _ = _figure(view, m, nums, fam)
             if n is not None:
                 per_sent_i[si] = max(per_sent_i.get(si, 0), n)
     if per_sent_k:
-        out.killed = min(per_sent_k.values())
+        out.killed = min(_sentence_total(v) for v in per_sent_k.values())
     if per_sent_i:
         out.injured = min(per_sent_i.values())
     return out
 
 
-def _figure(view: DocView, m, nums, fam: str) -> int | None:
-    """The number of people a death (or injury) word counts."""
+def _sentence_total(figures: list[tuple[int, bool]]) -> int:
+    """Deaths told in one sentence: distinct counted groups add up («قتل 10 حوثيين … فيما قتل أربعة من
+    المقاومة» → 14); an uncounted plural («قتلى») only stands when nothing is counted."""
+    counted = [n for n, c in figures if c]
+    if counted:
+        # the same figure told twice in one sentence («مقتل 30 … 30 قتيلاً») is one group
+        return sum(sorted(set(counted)))
+    return max(n for n, _ in figures)
+
+
+_NEGATORS = frozenset({"نفي", "تنفي", "ينفي", "نفت", "لم", "دون", "بدون", "عدم"})
+
+
+def _negated(view: DocView, npos: int) -> bool:
+    return any(w in _NEGATORS or (w[:1] in "وف" and w[1:] in _NEGATORS) for w in view.words_before(npos, 2))
+
+
+def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
+    """The number of people a death (or injury) word counts, and whether a figure was given."""
     key = m.key
     if key in ("قتيلان", "قتيلين", "شهيدان", "شهيدين", "جثتيهما", "لقيا حتفهما", "قتلا", "قتلتا"):
-        return 2
+        return 2, True
     n = _number_near(view, m.nstart, m.nend, nums)
     if n is not None:
-        return n
+        return n, True
     if fam == "massacre":
-        return 3
+        return 3, False
     if fam == "killed_plural" or key in ("قتلي", "القتلي", "شهداء", "الشهداء", "جثث", "حتفهم", "لقوا حتفهم"):
-        return 3
+        return 3, False
     if fam == "injured":
-        return 1 if key in ("اصيب", "اصيبت", "جريح", "جريحا", "مصاب", "اصابه") else 3
+        return (1 if key in ("اصيب", "اصيبت", "جريح", "جريحا", "مصاب", "اصابه") else 3), False
     # «مقتل …», «قتل …», «استشهاد …» without a figure: the word that follows says one or several
     nxt = view.words_after(m.nend, 2)
     if not nxt:
-        return 1
+        return 1, True
     w = nxt[0]
     if w in (",", "."):
-        return 1
+        return 1, True
     plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
                                                                       "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
-    return 3 if plural else 1
+    return (3, False) if plural else (1, True)
 
 
 def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
@@ -137,12 +157,19 @@ def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
         t = view.tokens[k]
         if any(a.nstart <= t.nstart < a.nend for a in view.actors):
             continue  # «قتل مسلحو التنظيم ثلاثة جنود»: the killer stands between the verb and the figure
-        if k in hedge_tokens or t.key in ("عن", "ما", "لا", "يقل", "من", "الى", "اكثر", "الاقل", "علي", "و"):
+        if k in hedge_tokens or t.key in _GAP_WORDS:
             continue
         if any(n.nstart <= t.nstart < n.nend and n.payloads[0].family == "hedge" for n in nums):
             continue
         return False
     return True
+
+
+#: words that may stand between a death word and its figure («أسفر عن مقتل ما لا يقل عن», «قتل فيه 22»,
+#: «ارتفع عدد القتلى إلى نحو 100»)
+_GAP_WORDS = frozenset(fold(w) for w in (
+    "عن", "ما", "لا", "يقل", "من", "إلى", "أكثر", "الأقل", "على", "و", "فيه", "فيها", "فيهم", "خلاله", "خلالها",
+    "جراءه", "به", "بها", "ارتفع", "ارتفعت", "بلغ", "بلغت", "وصل", "وصلت", "عدد", "حصيلة"))
 
 
 def _value(view: DocView, n, nums) -> int:
