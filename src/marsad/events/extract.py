@@ -212,6 +212,8 @@ def _listed_with_crimes(view: DocView, men: Mention) -> bool:
     return False
 
 
+#: the two territory sub-types, decided by the category of the side that takes the ground
+TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 #: sub-types whose unnamed attacker is usually a state's air force, not an unidentified group
 UNNAMED_IS_STATE = frozenset({"Air/drone strike"})
 #: event types whose unnamed attacker is the "Unidentified Armed Group"
@@ -290,6 +292,9 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
     sub = men.sub
     victim = actor_of(roles.actor2).category if roles.actor2 is not None else None
     doer = actor_of(roles.actor1).category if roles.actor1 is not None else None
+    if sub in TERRITORY and doer is not None:
+        # who takes the ground decides: state forces regain it, anyone else overtakes it
+        return "Government regains territory" if doer == 1 else "Non-state actor overtakes territory"
     if SUB_TO_TYPE[sub] == "Battles" and 6 in (victim, doer):
         return "Protest with intervention"
     if SUB_TO_TYPE[sub] == "Battles" and 5 in (victim, doer):
