@@ -71,6 +71,8 @@ def find_mentions(view: DocView) -> list[Mention]:
         if covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
         trig: Trigger = _best(m.payloads)
+        if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
+            continue  # «معركة "طوفان الأقصى"»: the name of a campaign, not an incident
         si = view.sentence_index(m.nstart)
         out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))
     _segments(view, out)
@@ -97,6 +99,14 @@ def find_mentions(view: DocView) -> list[Mention]:
             men.modality = "hypothetical"
     _segments(view, final)
     return final
+
+
+_QUOTES = frozenset({'"', "«", "“", "'"})
+
+
+def _named_operation(view: DocView, nend: int) -> bool:
+    nxt = view.words_after(nend, 1)
+    return bool(nxt) and nxt[0] in _QUOTES
 
 
 def _purpose(view: DocView, men: Mention) -> bool:

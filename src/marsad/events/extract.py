@@ -337,7 +337,8 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
     for where, (lo, hi) in (("segment", (men.seg_start, men.seg_end)), ("sentence", (sa, sb))):
         seg = [p for p in resolved if p.nstart >= lo and p.nend <= hi]
-        fine = [p for p in seg if place_of(p).modifier != "direction" and place_of(p).place.feature != "country"]
+        fine = [p for p in seg if place_of(p).modifier != "direction" and place_of(p).place.feature != "country"
+                and not _origin(view, p)]
         pool = fine or seg
         after = [p for p in pool if p.nstart >= men.nend]
         listed = _place_list(view, after)
@@ -362,6 +363,16 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     if same:
         return [_with_offsets(view, same[-1])], "article"
     return [place], "article"
+
+
+def _origin(view: DocView, p: Located) -> bool:
+    """«من مدينة درعا إلى مدينة طفس»: the place an actor or a patrol came from, not where it happened."""
+    prefix = view.clitic_prefix(p.nstart)
+    prev = view.words_before(p.nstart - len(prefix), 1)
+    if not prev or prev[0] not in ("من", "انطلاقا"):
+        return False
+    nxt = view.words_after(p.nend, 3)
+    return any(w in ("الي", "باتجاه", "نحو") for w in nxt)
 
 
 def _same_place_obj(a: Place | None, b: Place) -> bool:
