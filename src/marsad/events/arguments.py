@@ -66,6 +66,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     if last == "من" and len(words) >= 2 and (words[-2].isdigit() or words[-2] in ctx["patient"]
                                              or words[-2].startswith(("عناصر", "جنود", "افراد", "مقاتلي", "قتلي"))):
         return "patient"  # «مقتل ثلاثة عناصر من قسد»
+    if any(w.lstrip("وف") in _PASSIVE_VERBS for w in words[-2:]):
+        return "patient"  # «أصيب خمسة جنود أميركيين في هجوم …»
     if last.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض")):
         return "patient"  # «تعرضت القاعدة الأميركية … للقصف»
     if last in ctx["clash_pair"] or last == "بين":
@@ -84,7 +86,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     """actor1 / actor2 of a mention from the actors of its segment."""
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
-             and not (a.nstart < men.nend and men.nstart < a.nend)]
+             and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)]
     if not cands:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
@@ -196,9 +198,24 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
     return None
 
 
+#: verbs whose subject suffers the event («أصيب», «استشهد»)
+_PASSIVE_VERBS = frozenset({"اصيب", "اصيبت", "اصيبوا", "استشهد", "استشهدت", "استشهدوا", "ارتقي", "ارتقت", "جرح",
+                            "جرحت", "اختطف", "اختطفت", "اعتقل", "اعتقلت", "قضي", "لقي", "لقيت", "لقوا"})
 _PRONOUN_COMPLEMENTS = frozenset({"انها", "انه", "انهم", "انهما", "بانها", "بانه", "بانهم", "وانها", "وانه"})
 #: heads of actor phrases that name a site («القاعدة الأميركية», «مقر …»): a target, never the attacker
 _SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر")
+
+
+def _in_modal_phrase(view: DocView, a: Located) -> bool:
+    """«تهديدات إيران وحزب الله»: an actor named inside a threat, demand or condemnation is no participant."""
+    cues = view.cache.get("modality")
+    if not cues:
+        return False
+    for c in cues:  # type: ignore[union-attr]
+        if c.payloads[0].family in ("threat", "demand", "condemnation") and c.nend <= a.nstart \
+                and len(view.words_before(a.nstart, 4, c.nend)) <= 2:
+            return True
+    return False
 
 
 def _pronoun_subject(view: DocView, men: Mention) -> bool:

@@ -87,7 +87,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         return []
     seg_o = view.original(men.seg_start, men.seg_end)
     anchor_o = view.original(men.nstart, men.nend)[0]
-    dm = event_date(doc, seg_o[0], seg_o[1], anchor_o)
+    dm = _event_date(view, men, seg_o, anchor_o)
     inherited = None if dm is not None else _paragraph_date(view, men)
     if dm is not None and dm.value is not None:
         when, prec, explicit = dm.value, dm.precision, True
@@ -252,6 +252,26 @@ def _unidentified() -> Actor | None:
 
 #: how the registry names an unnamed attacker
 UNIDENTIFIED = "مسلحون مجهولون"
+
+
+_COMPLEMENTIZERS = frozenset({"ان", "بان", "انه", "انها", "بانه", "بانها"})
+
+
+def _event_date(view: DocView, men: Mention, seg_o: tuple[int, int], anchor_o: int) -> DateMention | None:
+    """The event's date from its clause (:func:`marsad.stages.time.event_date`), skipping the date of a
+    report that introduces it («أكد أوستن، اليوم الثلاثاء، أن الهجوم … يوم الإثنين»)."""
+    doc = view.doc
+    dm = event_date(doc, seg_o[0], seg_o[1], anchor_o)
+    if dm is None or dm.end > anchor_o:
+        return dm
+    # a complementizer between the date and the trigger: the date belongs to the reporting verb
+    a = view.nt.from_original(dm.end)
+    words = view.words_before(men.nstart, 40, a)
+    if not any(w in _COMPLEMENTIZERS or (w[:1] in "وف" and w[1:] in _COMPLEMENTIZERS) for w in words):
+        return dm
+    later = [d for d in doc.dates if d.precision <= 3 and d.start >= anchor_o
+             and (s := doc.sentence_of(anchor_o)) is not None and d.end <= s.end]
+    return later[0] if later else None
 
 
 #: how many sentences back an undated event looks for the date of its paragraph
