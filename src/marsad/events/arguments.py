@@ -147,7 +147,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         roles.actor2 = before[-1]
     if roles.actor1 is None:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
-               and len(view.words_before(a.nstart, 3, men.nend)) <= 2]
+               and _genitive_agent(view, men, a)]
         unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2
                            and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW]
         unmarked_after = [a for a in after if marks[id(a)] == "" and a is not roles.actor2]
@@ -204,6 +204,15 @@ _PASSIVE_VERBS = frozenset({"اصيب", "اصيبت", "اصيبوا", "استش�
 _PRONOUN_COMPLEMENTS = frozenset({"انها", "انه", "انهم", "انهما", "بانها", "بانه", "بانهم", "وانها", "وانه"})
 #: heads of actor phrases that name a site («القاعدة الأميركية», «مقر …»): a target, never the attacker
 _SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر")
+
+
+def _genitive_agent(view: DocView, men: Mention, a: Located) -> bool:
+    """«غارات لطيران التحالف», «بقصف لقوات النظام»: «لـ» right after a weapon or attack noun names the
+    attacker; after «استهداف» (or across a comma) it names the target («استهداف … لقوات تابعة …»)."""
+    if view.key[men.nstart:men.nend].lstrip("وبلف").startswith(("استهداف", "الاستهداف")):
+        return False
+    between = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 3, men.nend)
+    return len(between) <= 1 and not any(w in (",", ";", ":", ".") for w in between)
 
 
 def _in_modal_phrase(view: DocView, a: Located) -> bool:
