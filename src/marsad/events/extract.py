@@ -212,6 +212,8 @@ def _listed_with_crimes(view: DocView, men: Mention) -> bool:
     return False
 
 
+#: clash triggers that name two fighting sides (never an attack on civilians)
+MUTUAL = ("اشتباك", "اشتبك", "معارك", "معركة", "مواجهات", "مواجهة", "تبادل")
 #: the two territory sub-types, decided by the category of the side that takes the ground
 TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
 #: sub-types whose unnamed attacker is usually a state's air force, not an unidentified group
@@ -319,11 +321,12 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
         return "Protest with intervention"
     if SUB_TO_TYPE[sub] == "Battles" and 5 in (victim, doer):
         return "Violent demonstration"
-    if men.trigger.generic and men.weapon is None:
-        if sub == "Armed clash" and victim == 7:
-            return "Attack"
-        if sub == "Attack" and victim is not None and victim != 7:
-            return "Armed clash"
+    surface = men.trigger.surface
+    if sub == "Armed clash" and victim == 7 and not surface.startswith(MUTUAL):
+        return "Attack"  # one side fires on civilians: an attack, not a clash
+    if men.trigger.generic and men.weapon is None and sub == "Attack" and victim is not None and victim != 7 \
+            and not surface.startswith(("مجزرة", "مجازر")):
+        return "Armed clash"
     return sub
 
 
