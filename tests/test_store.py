@@ -459,3 +459,22 @@ def test_killed_ingest_leaves_a_consistent_database_and_resumes(db_url: str, tmp
     summary = json.loads(rerun.stdout)
     assert summary["duplicates"] == docs and summary["stored"] == n - docs
     assert _counts(db_url) == (n, 0, 0, 0)
+
+
+@pytest.mark.slow
+def test_two_ingests_at_once_store_each_article_once(db_url: str, tmp_path: Path) -> None:
+    n = 120
+    corpus = tmp_path / "corpus"
+    _write_corpus(corpus, n)
+    open_store(db_url).close()
+    cmd = [sys.executable, "-m", "marsad", "ingest", str(corpus), "--db", db_url, "--quiet", "--json"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1].decode()[-500:] for o in outs]
+    summaries = [json.loads(o[0]) for o in outs]
+    assert sum(s["stored"] for s in summaries) == n  # every article stored by exactly one of them
+    assert all(s["stored"] + s["duplicates"] == n for s in summaries)
+    assert _counts(db_url) == (n, 0, 0, 0)
+    with open_store(db_url) as s:
+        st = s.stats()
+        assert st["reports"] == sum(1 for se in s.list_events() for _ in se.sources)

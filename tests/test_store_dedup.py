@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from marsad.dedup import DedupRules, actor_key, combine, haversine_km, places_near, same_incident
-from marsad.model import Actor, Event, Evidence, Place
+from marsad.model import Actor, Document, Event, Evidence, Place
+from marsad.store import open_store
 
 DAMASCUS = Place(name="Damascus", latitude=33.5138, longitude=36.2765, country="SY", admin1="Damascus")
 DOUMA = Place(name="Douma", latitude=33.5711, longitude=36.4048, country="SY", admin1="Rural Damascus")
@@ -85,3 +90,46 @@ def test_a_report_without_a_toll_does_not_lower_a_stated_one() -> None:
     none_dead = ev(fatalities=0, evidence=[Evidence("fatalities", 0, 3, "دون")])  # an explicit "no deaths"
     assert combine([stated, none_dead], ["B", "C"]).fatalities == 0
     assert combine([silent, ev(fatalities=0)], ["A", "C"]).fatalities == 0
+
+
+# --------------------------------------------------------------------------- merge/unmerge as a whole, on SQLite
+
+PLACES = [DAMASCUS, DOUMA, Place(name="Homs", latitude=34.73, longitude=36.71, country="SY", admin1="Homs")]
+report_st = st.tuples(
+    st.sampled_from(["Battles", "Protests"]),  # type
+    st.integers(0, 4),                         # day offset
+    st.integers(0, 2),                         # place
+    st.sampled_from(["A", "B", "C"]),          # outlet
+    st.integers(0, 9),                         # fatalities
+    st.sampled_from(["a", "b", None]),         # actor1 id (None: unknown)
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(report_st, min_size=1, max_size=8))
+def test_merging_then_unmerging_everything_gives_back_each_report(reports: list[tuple]) -> None:
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "p.sqlite") as store:
+        for i, (etype, day, place, outlet, fat, a1) in enumerate(reports):
+            doc = Document(id=f"d{i}", text=f"تقرير رقم {i}", outlet=outlet)
+            doc.events.append(ev(doc_id=doc.id, event_type=etype, date=date(2024, 1, 10 + day),
+                                 location=PLACES[place], fatalities=fat,
+                                 actor1=Actor(name=a1.upper(), id=a1) if a1 else None, actor2=None,
+                                 evidence=[Evidence("fatalities", 0, 1, "x")]))
+            store.add_document(doc)
+        events = store.list_events()
+        assert sum(len(se.sources) for se in events) == len(reports)
+        for se in events:
+            outlets = [s.outlet for s in se.sources]
+            assert len(set(outlets)) == len(outlets)  # never two reports of one outlet in one event
+            assert se.event.fatalities == min(s.report.fatalities for s in se.sources)
+            days = [s.report.date for s in se.sources]
+            assert (max(days) - min(days)).days <= 2 * (len(days) - 1)
+        for se in events:
+            if se.merged:
+                store.unmerge(se.id)
+        after = store.list_events()
+        assert len(after) == len(reports)
+        for se in after:
+            (src,) = se.sources
+            assert se.event.fatalities == src.report.fatalities and se.event.date == src.report.date
+            assert se.event.source == src.outlet
