@@ -317,3 +317,13 @@ def test_unwritable_cache_folder_still_works(tmp_path: Path, monkeypatch: pytest
     with pytest.warns(RuntimeWarning, match="cannot write the gazetteer cache"):
         idx = gi.load_index([CuratedSource()])
     assert idx.lookup("البوكمال")
+
+
+def test_spelling_variants_and_the_article(geocoder: Geocoder) -> None:
+    hama = only(geocoder, "قصف على مدينة حماه", "حماه")  # «حماه» folds to «حماة»
+    assert hama.place and hama.place.name in ("Ḩamāh", "Hama")
+    assert km(hama.place.latitude, hama.place.longitude, 35.13, 36.75) < 5
+    # «حسكة» without the article is a word (a thorn), not «الحسكة»
+    assert places(geocoder, "أصيب بحسكة في قدمه") == []
+    aden = only(geocoder, "اشتباكات في عدن", "عدن")
+    assert aden.place and aden.place.country == "YE"

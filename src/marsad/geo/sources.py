@@ -5,7 +5,8 @@
   outside the Arabic-speaking world and Israel are kept only from 15,000 people
   up, because the Arabic-script names of small foreign villages are mostly
   Persian/Urdu spellings that collide with ordinary Arabic words; names of one
-  or two letters are dropped.
+  or two letters are dropped, and so are Persian/Kurdish spellings of places in
+  the Arab world («حسکه» would fold onto the word «حسكة»).
 * :class:`CountrySource` — countries: our own ``resources/geo/countries.tsv``
   (common Arabic forms, representative points) completed by ``pycountry``'s Arabic
   locale for the rest of the world (located at the capital from GeoNames).
@@ -32,6 +33,7 @@ from marsad.errors import GeoError
 from marsad.geo.entry import GeoEntry
 from marsad.text import fold
 
+_PERSIAN = re.compile("[\u06A9\u06AF\u067E\u0686\u0698\u06CC\u06D5\u0695\u06C6\u06CE\u06B5]")
 _ARABIC_LETTERS = re.compile(r"^[\u0600-\u06FF\s\-']+$")
 
 #: countries whose small places are kept with their Arabic names
@@ -66,7 +68,7 @@ class GeonamesSource:
 
     name = "geonames"
     #: bump when the selection rules below change (part of the fingerprint)
-    RULES = "2"
+    RULES = "4"
 
     def __init__(self, min_population: int = 500) -> None:
         self.min_population = min_population
@@ -92,6 +94,8 @@ class GeonamesSource:
                 continue
             alts = c.get("alternatenames") or []
             ar = [n for n in _arabic_names(alts) if len(fold(n).replace(" ", "")) >= 3]
+            if cc in NEAR_COUNTRIES:  # «حسکه», «رقه»: Persian/Kurdish spellings fold onto Arabic words («حسكة»)
+                ar = [n for n in ar if not _PERSIAN.search(n)]
             if not ar:
                 continue
             feature = "city" if pop >= 100_000 else "town" if pop >= 10_000 else "village"
