@@ -439,12 +439,25 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
         if not words and prefix not in ("و", "وال"):
             break
         pl, pp = place_of(p).place, place_of(prev).place
-        if pl is None or pp is None or pl.geo_precision != 1 or pp.geo_precision != 1:
+        if pl is None or pp is None or "country" in (pl.feature, pp.feature):
             break
-        if place_of(p).modifier not in (None, "in") or place_of(prev).modifier not in (None, "in"):
+        if "direction" in (place_of(p).modifier, place_of(prev).modifier):
             break
+        if (pl.geo_precision > 1 or pp.geo_precision > 1) and not _dual_head(view, out[0]):
+            break  # regions are listed only after a dual («ريفي حماة وحلب»), towns freely
         out.append(p)
     return out
+
+
+_DUAL_HEADS = ("ريفي", "محافظتي", "مطاري", "قريتي", "بلدتي", "مدينتي", "مخيمي", "حيي", "جبهتي", "منطقتي",
+               "ناحيتي", "مديريتي")
+
+
+def _dual_head(view: DocView, x: Located) -> bool:
+    """«ريفي حماة وحلب», «قريتي الزباري وسعلو»: a dual noun announces two places."""
+    text = view.key[x.nstart:x.nend]
+    before = view.words_before(x.nstart - len(view.clitic_prefix(x.nstart)), 1)
+    return text.lstrip("وبلف").startswith(_DUAL_HEADS) or bool(before and before[0].lstrip("وبلف") in _DUAL_HEADS)
 
 
 def _finish(d: Draft) -> Event:
