@@ -145,6 +145,12 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         roles.actor2 = min(patients, key=lambda a: abs(a.nstart - men.nend))
     if passive and before and roles.actor2 is None:
         roles.actor2 = before[-1]
+    if roles.actor1 is None and men.trigger.pos == "n" and not _object_noun(view, men):
+        # construct state «غارات التحالف», «هجوم التنظيم على …»: the noun's complement is its doer
+        direct = [a for a in after if marks[id(a)] == "" and not view.words_before(
+            a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
+        if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
+            roles.actor1 = direct[0]
     if roles.actor1 is None:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
                and _genitive_agent(view, men, a)]
@@ -204,6 +210,20 @@ _PASSIVE_VERBS = frozenset({"اصيب", "اصيبت", "اصيبوا", "استش�
 _PRONOUN_COMPLEMENTS = frozenset({"انها", "انه", "انهم", "انهما", "بانها", "بانه", "بانهم", "وانها", "وانه"})
 #: heads of actor phrases that name a site («القاعدة الأميركية», «مقر …»): a target, never the attacker
 _SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر")
+
+
+#: verbal nouns whose complement is the one acted upon («استهداف القوات», «اغتيال القيادي»)
+_OBJECT_NOUNS = ("استهداف", "اغتيال", "اعتقال", "اختطاف", "خطف", "قتل", "مقتل", "تفجير", "اعدام", "توقيف",
+                 "تحرير", "استعاده", "السيطره", "اقتحام", "حصار")
+
+
+def _object_noun(view: DocView, men: Mention) -> bool:
+    k = view.key[men.nstart:men.nend]
+    for p in ("وبال", "بال", "وال", "فال", "لل", "ال", "و", "ب", "ل", "ف"):
+        if k.startswith(p) and len(k) - len(p) >= 3:
+            k = k[len(p):]
+            break
+    return k.startswith(_OBJECT_NOUNS)
 
 
 def _genitive_agent(view: DocView, men: Mention, a: Located) -> bool:

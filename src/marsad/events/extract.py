@@ -465,6 +465,9 @@ def _finish(d: Draft) -> Event:
     if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
             and ev.sub_event_type not in UNNAMED_IS_STATE:
         ev.actor1 = _unidentified()
+    if ev.actor1 is not None and ev.actor2 is not None and (
+            (ev.actor1.id and ev.actor1.id == ev.actor2.id) or ev.actor1.name == ev.actor2.name):
+        ev.actor2 = None
     positive = [k for k in d.killed if k > 0]
     ev.fatalities = min(positive) if positive else 0
     inj = [k for k in d.injured if k > 0]
