@@ -327,3 +327,9 @@ def test_spelling_variants_and_the_article(geocoder: Geocoder) -> None:
     assert places(geocoder, "أصيب بحسكة في قدمه") == []
     aden = only(geocoder, "اشتباكات في عدن", "عدن")
     assert aden.place and aden.place.country == "YE"
+
+
+def test_clitic_or_part_of_the_name(geocoder: Geocoder) -> None:
+    # «وجدة» is Oujda (Morocco) or «و» + Jeddah: the Saudi places around it decide
+    t = only(geocoder, "افتتحت محطات في الرياض والدمام وجدة والطائف", "وجدة")
+    assert t.place and t.place.country == "SA"

@@ -251,6 +251,9 @@ class Geocoder:
             if rest and first in self.cues.features and not top.trigger:
                 top.trigger = self.cues.features[first]  # the name itself starts with a trigger word
                 ids.extend(i for i in self.index.by_key.get(rest, ()) if i not in ids)  # «مدينة رفح»: any Rafah
+            if not m.prefix and m.key[:1] in "وبفل" and len(m.key) >= 4:
+                # «وجدة»: Oujda, or «و» + Jeddah — let the article's context decide
+                ids.extend(i for i in self.index.by_key.get(m.key[1:], ()) if i not in ids)
             top.candidates = [Candidate(self.index.entries[i]) for i in ids]
             out.append(top)
         self._lists(out, nt)
