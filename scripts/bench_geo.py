@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -123,7 +122,6 @@ def main() -> int:
                           f"tol={tol} got={got}\n       evidence: {evid[:90]}")
     print(f"location proxy: {ok}/{total} = {ok / max(1, total):.3f} (non-optional {ok_req}/{total_req} = "
           f"{ok_req / max(1, total_req):.3f})")
-    _ = shutil
     return 0
 
 
