@@ -104,7 +104,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                    dm is not None) < (MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK):
         return []
     att = attribution(view, men.sentence, men.nstart)
-    background = men.modality in FLAG or _is_background(view, men, when)
+    background = men.modality in FLAG or _is_background(view, men, when, explicit)
 
     ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
     a1 = a2 = None
@@ -330,17 +330,22 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
     return sub
 
 
-def _is_background(view: DocView, men: Mention, when: date | None) -> bool:
+def _is_background(view: DocView, men: Mention, when: date | None, explicit: bool) -> bool:
+    """Dated more than 30 days before publication, or placed only in a past year («عام 2003»).
+
+    Without a publication date, a year named alone in the clause (and no finer date) still marks
+    a past incident told as background («في مظاهرات مايو 1945» has a month; «عام 2003» has not).
+    """
     pub = view.doc.published
-    if pub is None:
-        return False
-    if when is not None and when < pub - timedelta(days=BACKGROUND_DAYS):
+    if pub is not None and when is not None and when < pub - timedelta(days=BACKGROUND_DAYS):
         return True
+    if explicit and when is not None:
+        return False
     sa, sb = men.seg_start, men.seg_end
     for d in view.dates:
         dm = d.obj
         if d.nstart >= sa and d.nend <= sb and getattr(dm, "precision", 0) == YEAR and dm.value is not None \
-                and dm.value.year < pub.year - (0 if pub.month > 1 else 1):
+                and (pub is None or dm.value.year < pub.year - (0 if pub.month > 1 else 1)):
             return True
     return False
 
