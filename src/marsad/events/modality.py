@@ -16,7 +16,7 @@ from marsad.events.view import HARD_BREAKS, SOFT_BREAKS, DocView
 from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
-SUPPRESS = frozenset({"negation", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
+SUPPRESS = frozenset({"negation", "denial", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
                       "reference"})
 #: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
 REFERENCE = "reference"
@@ -43,7 +43,7 @@ def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tupl
         cj = view.token_containing(max(c.nstart, c.nend - 1))
         if cj < ti:
             dist = ti - cj
-            if dist > wb or _broken(view, cj + 1, ti, soft=(fam != "trend")):
+            if dist > wb or _broken(view, cj + 1, ti, soft=(fam not in ("trend", "denial"))):
                 continue
             if fam == "negation" and _overridden(view, cj + 1, ti):
                 continue
