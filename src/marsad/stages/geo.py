@@ -41,6 +41,7 @@ class GeoStage:
 
     def __init__(self, keep_unresolved: bool = False) -> None:
         self.geocoder = geocoder()
+        self.geocoder.admin_lookup()  # load imported boundaries now, once, not inside the first document
         self.keep_unresolved = keep_unresolved
 
     def __call__(self, doc: Document) -> Document:
