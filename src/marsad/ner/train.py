@@ -20,6 +20,7 @@ import datetime as _dt
 import json
 import multiprocessing as mp
 import os
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -130,6 +131,11 @@ def train(
     streams = [[[fold_token(t) for t in s.tokens] for s in c.sentences] for c in data]
     tags = [[s.tags for s in c.sentences] for c in data]
     base = [[sentence_features(k, gz) for k in st] for st in streams]
+    # lexical dropout: some training tokens lose their word-identity features, so that the
+    # model also learns to tag from affixes, context and gazetteers (unseen names at test time)
+    drop = float(prm.pop("lexical_dropout", 0.0))
+    seed = int(prm.pop("seed", 13))
+    train_base = _dropout(base, drop, seed) if drop > 0 else base
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -142,9 +148,9 @@ def train(
         # (jackknife) give the second pass realistic first-pass labels to learn from
         halves = [[(len(st) // 2 <= i) for i in range(len(st))] for st in streams]
         jobs = [
-            (_select(base, tags, None, None), final),
-            (_select(base, tags, halves, False), out / (MODEL_FILE + ".half0.tmp")),
-            (_select(base, tags, halves, True), out / (MODEL_FILE + ".half1.tmp")),
+            (_select(train_base, tags, None, None), final),
+            (_select(train_base, tags, halves, False), out / (MODEL_FILE + ".half0.tmp")),
+            (_select(train_base, tags, halves, True), out / (MODEL_FILE + ".half1.tmp")),
         ]
         say(f"training the first pass and 2 jackknife halves ({prm['max_iterations']} L-BFGS iterations at most, "
             f"{workers} process(es)) ...")
@@ -161,14 +167,14 @@ def train(
         for _x, p in jobs[1:]:
             p.unlink(missing_ok=True)
         stacked = []
-        for st_keys, st_base, st_fp in zip(streams, base, first_pass, strict=True):
+        for st_keys, st_base, st_fp in zip(streams, train_base, first_pass, strict=True):
             doc = document_features(st_keys, st_fp)
             stacked.append([stacked_features(x, d, t) for x, d, t in zip(st_base, doc, st_fp, strict=True)])
         say("training the second pass (document features) ...")
         _fit_many([(_select(stacked, tags, None, None), stack_final)], prm, 1)
     else:
         say(f"training the CRF ({prm['max_iterations']} L-BFGS iterations at most) ...")
-        _fit_many([(_select(base, tags, None, None), final)], prm, 1)
+        _fit_many([(_select(train_base, tags, None, None), final)], prm, 1)
         stack_final.unlink(missing_ok=True)
     train_s = time.perf_counter() - t1
     meta: dict[str, Any] = {
@@ -187,7 +193,7 @@ def train(
                          "tokens": c.tokens} for c in data],
             "tag_column": tag_column,
             "algorithm": "lbfgs",
-            "hyperparameters": prm,
+            "hyperparameters": {**prm, "lexical_dropout": drop, "seed": seed},
             "stacked": stack,
             "jackknife_folds": 2 if stack else 0,
             "train_seconds": round(train_s, 1),
@@ -210,6 +216,16 @@ def train(
 
 
 Seqs = list[tuple[list[list[str]], list[str]]]
+
+#: the word-identity features that lexical dropout removes
+_LEXICAL = ("w=", "s=", "b-=", "b+=")
+
+
+def _dropout(feats: list[list[list[list[str]]]], rate: float, seed: int) -> list[list[list[list[str]]]]:
+    """A copy of the features where each token, with probability ``rate``, lacks its lexical features."""
+    rng = random.Random(seed)
+    return [[[([f for f in tok if not f.startswith(_LEXICAL)] if rng.random() < rate else tok) for tok in sent]
+             for sent in stream] for stream in feats]
 
 
 def _select(feats: list[list[list[list[str]]]], tags: list[list[list[str]]],
