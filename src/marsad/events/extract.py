@@ -60,8 +60,10 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
         drafts.extend(_drafts(view, men))
+    merged = deduplicate(drafts)
+    _carry_attackers(merged)
     events = []
-    for d in deduplicate(drafts):
+    for d in merged:
         ev = _finish(d)
         if require_location and ev.location is None:
             continue
@@ -463,6 +465,22 @@ def _dual_head(view: DocView, x: Located) -> bool:
     text = view.key[x.nstart:x.nend]
     before = view.words_before(x.nstart - len(view.clitic_prefix(x.nstart)), 1)
     return text.lstrip("وبلف").startswith(_DUAL_HEADS) or bool(before and before[0].lstrip("وبلف") in _DUAL_HEADS)
+
+
+def _carry_attackers(drafts: list[Draft]) -> None:
+    """An unnamed attacker of one strike is the one named for the previous strike of the same kind in
+    the article («قصفت قوات النظام بلدة … . كما قصفت بلدتي …»), unless that is the target."""
+    last: dict[str, Actor] = {}
+    for d in drafts:
+        ev = d.event
+        key = ev.sub_event_type
+        if ev.actor1 is not None:
+            last[key] = ev.actor1
+            continue
+        prev = last.get(key)
+        if prev is not None and ev.event_type in VIOLENT and (
+                ev.actor2 is None or (prev.id or prev.name) != (ev.actor2.id or ev.actor2.name)):
+            ev.actor1 = replace(prev)
 
 
 def _finish(d: Draft) -> Event:
