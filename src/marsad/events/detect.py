@@ -23,7 +23,7 @@ from marsad.events.vocab import Trigger, vocab
 from marsad.model import SUB_TO_TYPE
 
 #: tokens within which a weapon cue refines a generic trigger
-WEAPON_WINDOW = 6
+WEAPON_WINDOW = 8
 #: tokens within which support is looked for around a weak trigger
 SUPPORT_WINDOW = 10
 
