@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marsad import resources
 from marsad.events.casualties import casualties
@@ -211,3 +213,22 @@ def test_seed_article(shared: Path) -> None:
     last_par = rec["text"].rindex("يشار إلى أن")
     for e in events:
         assert all(ev.start < last_par for ev in e.evidence if ev.role == "trigger"), e.to_dict()
+
+
+# --------------------------------------------------------------------------- property: evidence offsets
+
+_PIECES = ["قصفت", "الطائرات", "الحربية", "مدينة", "حلب", "أمس", "اليوم", "مقتل", "5", "مدنيين", "في", "،", ".",
+           "\u064e", "\u0640", "غارة", "جوية", "على", "بلدة", "كفرنبل", "اشتباكات", "بين", "قوات", "النظام", "و",
+           "داعش", "نفى", "الجيش", "24", "أيلول", "2023", "\n", "عبوة", "ناسفة", "قتلى", "ﻻ", "  "]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40), st.booleans())
+def test_evidence_always_slices_the_text(pieces: list[str], dated: bool) -> None:
+    text = " ".join(pieces)
+    doc = default_pipeline()(Document(id="h", text=text, published=PUB if dated else None))
+    for ev in doc.events:
+        assert ev.event_type and ev.sub_event_type
+        assert ev.fatalities >= 0
+        for e in ev.evidence:
+            assert text[e.start:e.end] == e.text
