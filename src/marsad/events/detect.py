@@ -20,7 +20,9 @@ from itertools import pairwise
 from marsad.events.modality import modality_of
 from marsad.events.view import DocView, entity_of
 from marsad.events.vocab import Trigger, vocab
+from marsad.lexicon import Match
 from marsad.model import SUB_TO_TYPE
+from marsad.text import is_proclitic
 
 #: tokens within which a weapon cue refines a generic trigger
 WEAPON_WINDOW = 8
@@ -56,6 +58,9 @@ def find_mentions(view: DocView) -> list[Mention]:
     v = vocab()
     nt = view.nt
     raw = v.triggers.find(nt)
+    glued = _glued(view, raw)
+    glued_ids = {id(m) for m in glued}
+    raw = sorted(raw + glued, key=lambda m: m.nstart)
     if not raw:
         return []
     weapons = v.weapons.find(nt)
@@ -68,7 +73,7 @@ def find_mentions(view: DocView) -> list[Mention]:
         covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)
     out: list[Mention] = []
     for m in raw:
-        if covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
+        if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
         trig: Trigger = _best(m.payloads)
         if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
@@ -107,6 +112,43 @@ _QUOTES = frozenset({'"', "«", "“", "'"})
 def _named_operation(view: DocView, nend: int) -> bool:
     nxt = view.words_after(nend, 1)
     return bool(nxt) and nxt[0] in _QUOTES
+
+
+#: words a scraped text often glues to a trigger: «غارةعلى», «مناستهداف», «فيمخيم»
+_GLUE_LEFT = ("من", "في", "علي", "عن", "الي", "مع")
+_GLUE_RIGHT = ("علي", "في", "من", "الي", "عن", "ال", "ضد")
+
+
+def _glued(view: DocView, found: list) -> list:
+    """Strong triggers inside a word glued to a preposition (a missing space in the source text)."""
+    auto = vocab().glued
+    if not len(auto):
+        return []
+    key = view.key
+    taken = bytearray(len(key) + 1)
+    for m in found:
+        taken[m.nstart:m.nend] = b"\x01" * (m.nend - m.nstart)
+    out = []
+    for end_idx, (k, trigs) in auto.iter(key):
+        a, b = end_idx - len(k) + 1, end_idx + 1
+        if any(taken[a:b]):
+            continue
+        ws = a
+        while ws > 0 and key[ws - 1].isalpha():
+            ws -= 1
+        we = b
+        while we < len(key) and key[we].isalpha():
+            we += 1
+        left, right = key[ws:a], key[b:we]
+        left_ok = is_proclitic(left) or any(left.endswith(g) and is_proclitic(left[:-len(g)]) for g in _GLUE_LEFT)
+        right_ok = right == "" or any(right == g or (right.startswith(g) and len(right) >= len(g) + 2)
+                                      for g in _GLUE_RIGHT)
+        if not (left_ok and right_ok) or (is_proclitic(left) and right == ""):
+            continue
+        s, e = view.nt.to_original(a, b)
+        out.append(Match(s, e, a, b, view.doc.text[s:e], k, trigs, left))
+        taken[a:b] = b"\x01" * (b - a)
+    return out
 
 
 def _purpose(view: DocView, men: Mention) -> bool:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+import ahocorasick
 
 from marsad import resources
 from marsad.errors import ResourceError
@@ -55,7 +58,11 @@ class Vocab:
     complementizers: frozenset[str]
     context: dict[str, frozenset[str]]
     context_lex: Lexicon[Cue]
+    glued: Any  # an ahocorasick automaton of strong trigger keys, for words written without a space
 
+
+#: shortest trigger key looked for inside words glued to their neighbour («غارةعلى»)
+GLUE_MIN = 4
 
 _NO_ARTICLE = frozenset({"على", "من", "في", "إلى", "عن", "مع", "ضد", "بين", "لإطلاق", "إطلاق"})
 
@@ -83,6 +90,7 @@ def _folded(words: list[str]) -> frozenset[str]:
 def vocab() -> Vocab:
     """The compiled event vocabulary (loaded and checked once per process)."""
     trig: Lexicon[Trigger] = Lexicon()
+    glue: dict[str, list[Trigger]] = {}
     for n, rec in enumerate(resources.load_jsonl("events/triggers.jsonl"), 1):
         if rec.get("sub") not in SUB_TO_TYPE:
             raise ResourceError(
@@ -92,6 +100,9 @@ def vocab() -> Vocab:
                     bool(rec.get("result")))
         for form in definite_forms(rec["t"]) if t.pos == "n" else (rec["t"],):
             trig.add(form, t, suffixes=bool(rec.get("sfx")))
+            key = " ".join(fold(form).split())
+            if not t.weak and not t.generic and len(key) >= GLUE_MIN:
+                glue.setdefault(key, []).append(t)
     trig.compile()
 
     weap: Lexicon[str] = Lexicon()
@@ -148,5 +159,10 @@ def vocab() -> Vocab:
             xlex.add(w, Cue(fam))
     xlex.compile()
 
+    auto = ahocorasick.Automaton()
+    for key, ts in glue.items():
+        auto.add_word(key, (key, tuple(ts)))
+    if glue:
+        auto.make_automaton()
     return Vocab(trig, weap, mlex, windows, _folded(mod["override"]), clex, nlex, _folded(num["tens"]), alex,
-                 _folded(att["complementizers"]), context, xlex)
+                 _folded(att["complementizers"]), context, xlex, auto)
