@@ -121,6 +121,10 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         a2 = _actor(view, ante)
         ev_base.append(view.evidence("actor2", na, nb))
         a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+    elif (vic := _civilian_victims(view, men)) is not None:
+        a2, (na, nb) = vic
+        ev_base.append(view.evidence("actor2", na, nb))
+        a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if a1 is None and SUB_TO_TYPE[sub] in VIOLENT:
         found1 = _implied_attacker(view, men)
         if found1 is not None:
@@ -245,6 +249,30 @@ def _implied_attacker(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
                 a = resolve(view.key[lo:n.nend])
                 if a is not None:
                     return replace(a), (lo, n.nend)
+    return None
+
+
+def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, int]] | None:
+    """«مقتل 3 مدنيين», «أصيب مواطن»: the people a casualty word counts, when they are civilians."""
+    resolve = _resolver()
+    if resolve is None:
+        return None
+    if "num" not in view.cache:
+        view.cache["num"] = vocab().numbers.find(view.nt)
+    numeric = {n.nstart for n in view.cache["num"] if n.payloads[0].family in ("number", "vague", "hedge")}  # type: ignore[union-attr]
+    for c in view.cache.get("cas", []):  # type: ignore[union-attr]
+        if c.nstart < men.seg_start or c.nend > men.seg_end or c.payloads[0].family not in ("killed", "injured"):
+            continue
+        i = view.token_at(c.nend)
+        for t in view.tokens[i:i + 4]:
+            if t.nstart >= men.seg_end or t.key in (",", "."):
+                break
+            if t.key.isdigit() or t.nstart in numeric or t.key in ("من", "نحو", "حوالي", "عن", "ما", "لا", "يقل"):
+                continue
+            a = resolve(view.key[t.nstart:t.nend])
+            if a is not None and a.category == 7:
+                return replace(a), (t.nstart, t.nend)
+            break
     return None
 
 
