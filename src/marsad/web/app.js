@@ -20,7 +20,7 @@ const $ = (sel) => document.querySelector(sel);
 const SVGNS = document.getElementById("map").namespaceURI; // an inline <svg> in HTML is in the SVG namespace
 
 const state = {
-  events: [], total: 0, day: null, page: 0, selected: null,
+  events: [], total: 0, range: null, page: 0, selected: null,
   view: null, // {k, tx, ty}: screen = world * k + t; world is the 256-px Web Mercator square
   tileUrl: localStorage.getItem(TILE_KEY) || "",
 };
@@ -133,14 +133,15 @@ async function loadEvents(keepView) {
     state.events = body;
     state.total = Number(headers.get("X-Total-Count") || body.length);
     state.page = 0;
-    if (state.day && !body.some((e) => e.date === state.day)) state.day = null;
+    if (state.range && !visibleEvents().length) state.range = null;
     if (!keepView || !state.view) fitView();
     renderAll();
   } catch (err) { toast(err.message, true); }
 }
 
 function visibleEvents() {
-  return state.day ? state.events.filter((e) => e.date === state.day) : state.events;
+  const r = state.range;
+  return r ? state.events.filter((e) => e.date && e.date >= r.since && e.date <= r.until) : state.events;
 }
 
 function renderAll() {
@@ -172,8 +173,10 @@ function fitView() {
   const pts = visibleEvents().filter((e) => e.location).map((e) => project(e.location.longitude, e.location.latitude));
   let x0, y0, x1, y1;
   if (pts.length) {
-    x0 = Math.min(...pts.map((p) => p[0])); x1 = Math.max(...pts.map((p) => p[0]));
-    y0 = Math.min(...pts.map((p) => p[1])); y1 = Math.max(...pts.map((p) => p[1]));
+    // the middle 96% of the points when there are many, so that a few far-off places do not shrink the rest
+    const xs = pts.map((p) => p[0]).sort((a, b) => a - b), ys = pts.map((p) => p[1]).sort((a, b) => a - b);
+    const cut = pts.length >= 25 ? Math.floor(pts.length * 0.02) : 0;
+    [x0, x1, y0, y1] = [xs[cut], xs[xs.length - 1 - cut], ys[cut], ys[ys.length - 1 - cut]];
   } else { // the Middle East and North Africa
     [x0, y0] = project(-10, 42); [x1, y1] = project(60, 10);
   }
@@ -224,6 +227,8 @@ function renderMap() {
   const layer = svg("g");
   const labels = svg("g");
   const labelled = new Set();
+  const boxes = [];
+  const free = (b) => boxes.every((o) => b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]);
   for (const e of evs) {
     const [wx, wy] = project(e.location.longitude, e.location.latitude);
     const x = sx(wx), y = sy(wy);
@@ -233,9 +238,14 @@ function renderMap() {
     c.addEventListener("click", (ev) => { ev.stopPropagation(); selectEvent(e.id); });
     layer.append(c);
     const name = placeName(e.location);
-    if (name && !labelled.has(name) && labelled.size < 14) {
-      labelled.add(name);
-      labels.append(svg("text", { class: "place-label", x: x + radius(e.fatalities) + 3, y: y + 4 }, name));
+    if (name && !labelled.has(name) && labelled.size < 16) {
+      const lx = x + radius(e.fatalities) + 3;
+      const box = [lx - 2, y - 8, lx + name.length * 6.3 + 2, y + 6];
+      if (free(box)) {
+        labelled.add(name);
+        boxes.push(box);
+        labels.append(svg("text", { class: "place-label", x: lx, y: y + 4 }, name));
+      }
     }
   }
   m.append(layer, labels);
@@ -313,48 +323,84 @@ function setupMap() {
 
 // ------------------------------------------------------------------ timeline
 
+function binning(days, width) {
+  // Bars of one day while they fit (>= 3 px each), else of one week, else of one month.
+  const DAY = 86400000;
+  const t0 = Date.parse(days[0]), t1 = Date.parse(days[days.length - 1]);
+  const span = Math.round((t1 - t0) / DAY) + 1;
+  const iso = (t) => new Date(t).toISOString().slice(0, 10);
+  if (span <= width / 3) {
+    return { unit: "day", n: span, key: (d) => d, index: (d) => Math.round((Date.parse(d) - t0) / DAY), end: (k) => k };
+  }
+  const monday = (d) => { const t = Date.parse(d); return iso(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY); };
+  const w0 = Date.parse(monday(days[0]));
+  const weeks = Math.round((Date.parse(monday(days[days.length - 1])) - w0) / (7 * DAY)) + 1;
+  if (weeks <= width / 3) {
+    return { unit: "week", n: weeks, key: monday, index: (k) => Math.round((Date.parse(k) - w0) / (7 * DAY)),
+      end: (k) => iso(Date.parse(k) + 6 * DAY) };
+  }
+  const ym = (d) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7)) - 1;
+  const m0 = ym(days[0]);
+  return { unit: "month", n: ym(days[days.length - 1]) - m0 + 1, key: (d) => d.slice(0, 7) + "-01",
+    index: (k) => ym(k) - m0,
+    end: (k) => { const y = Number(k.slice(0, 4)), m = Number(k.slice(5, 7)); return iso(Date.UTC(y, m, 0)); } };
+}
+
 function renderTimeline() {
   const t = $("#timeline");
   const r = t.getBoundingClientRect();
   const w = Math.max(200, r.width), h = Math.max(60, r.height);
   t.setAttribute("viewBox", `0 0 ${w} ${h}`);
   t.textContent = "";
-  const counts = new Map();
-  for (const e of state.events) if (e.date) counts.set(e.date, (counts.get(e.date) || 0) + 1);
-  const days = [...counts.keys()].sort();
-  $("#day-note").textContent = state.day ? `showing ${state.day} only — click the bar again to show all days` :
-    (days.length ? "click a bar to show that day" : "");
-  if (!days.length) {
+  const dated = state.events.filter((e) => e.date).map((e) => e.date).sort();
+  const left = 28, right = 10, top = 8, bottom = 18;
+  if (!dated.length) {
+    $("#timeline-title").textContent = "Events per day";
+    $("#day-note").textContent = "";
     t.append(svg("text", { x: 12, y: h / 2 }, "no dated events"));
     return;
   }
-  const DAY = 86400000;
-  const t0 = Date.parse(days[0]), t1 = Date.parse(days[days.length - 1]);
-  const n = Math.round((t1 - t0) / DAY) + 1;
-  const left = 28, right = 10, top = 8, bottom = 18;
-  const bw = (w - left - right) / n;
+  const bins = binning([...new Set(dated)], w - left - right);
+  const counts = new Map();
+  for (const d of dated) { const k = bins.key(d); counts.set(k, (counts.get(k) || 0) + 1); }
+  $("#timeline-title").textContent = `Events per ${bins.unit}`;
+  $("#day-note").textContent = state.range ? `showing ${state.range.label} only — click the bar again to show all` :
+    `click a bar to show that ${bins.unit}`;
+  const bw = (w - left - right) / bins.n;
   const max = Math.max(...counts.values());
   const y = (v) => h - bottom - (h - top - bottom) * v / max;
   t.append(svg("line", { class: "axis", x1: left, y1: h - bottom + 0.5, x2: w - right, y2: h - bottom + 0.5 }));
   t.append(svg("text", { x: 2, y: top + 8 }, String(max)));
   t.append(svg("text", { x: 2, y: h - bottom }, "0"));
-  for (const [day, c] of counts) {
-    const i = Math.round((Date.parse(day) - t0) / DAY);
-    const bar = svg("rect", { class: "bar" + (day === state.day ? " sel" : ""), x: left + i * bw + Math.min(1, bw * 0.1),
-      y: y(c), width: Math.max(1, bw - Math.min(2, bw * 0.2)), height: h - bottom - y(c) });
-    bar.append(svg("title", {}, `${day}: ${c} event${c === 1 ? "" : "s"}`));
+  for (const [k, c] of counts) {
+    const i = bins.index(k);
+    const end = bins.end(k);
+    const label = bins.unit === "day" ? k : bins.unit === "month" ? k.slice(0, 7) : `${k} – ${end}`;
+    const sel = state.range && state.range.since === k && state.range.until === end;
+    const bar = svg("rect", { class: "bar" + (sel ? " sel" : ""), x: left + i * bw + Math.min(1, bw * 0.1),
+      y: y(c), width: Math.max(1.5, bw - Math.min(2, bw * 0.2)), height: h - bottom - y(c) });
+    bar.append(svg("title", {}, `${label}: ${c} event${c === 1 ? "" : "s"}`));
     bar.addEventListener("click", () => {
-      state.day = state.day === day ? null : day;
+      state.range = sel ? null : { since: k, until: end, label };
       state.page = 0;
       renderAll();
     });
     t.append(bar);
   }
-  const ticks = Math.min(n, Math.max(2, Math.floor((w - left - right) / 90)));
+  const ticks = Math.min(bins.n, Math.max(2, Math.floor((w - left - right) / 90)));
+  const keys = [...counts.keys()].sort();
+  const firstKey = keys[0];
   for (let j = 0; j < ticks; j++) {
-    const i = Math.round(j * (n - 1) / Math.max(1, ticks - 1));
-    const d = new Date(t0 + i * DAY).toISOString().slice(0, 10);
+    const i = Math.round(j * (bins.n - 1) / Math.max(1, ticks - 1));
     const x = left + (i + 0.5) * bw;
+    // the label of bin i: step from the first bin by i units
+    let d;
+    if (bins.unit === "month") {
+      const m = Number(firstKey.slice(0, 4)) * 12 + Number(firstKey.slice(5, 7)) - 1 + i;
+      d = `${Math.floor(m / 12)}-${String(m % 12 + 1).padStart(2, "0")}`;
+    } else {
+      d = new Date(Date.parse(firstKey) + i * (bins.unit === "week" ? 7 : 1) * 86400000).toISOString().slice(0, 10);
+    }
     t.append(svg("text", { x, y: h - 4, "text-anchor": j === 0 ? "start" : j === ticks - 1 ? "end" : "middle" }, d));
   }
 }
@@ -382,13 +428,13 @@ function renderTable() {
     if (e.location && e.location.country) loc.append(el("span", { class: "sub" }, " " + e.location.country));
     const review = el("td");
     review.append(el("span", { class: "badge " + e.review_state }, e.review_state === "unreviewed" ? "to review" : e.review_state));
-    tr.append(el("td", { class: "num" }, String(e.id)), el("td", {}, e.date || "?"), type, actors, loc,
+    tr.append(el("td", { class: "num" }, String(e.id)), el("td", { class: "nw" }, e.date || "?"), type, actors, loc,
       el("td", { class: "num" }, String(e.fatalities)), el("td", { class: "num" }, String(e.n_sources)), review);
     tr.addEventListener("click", () => selectEvent(e.id));
     tbody.append(tr);
   }
   const more = state.total > state.events.length ? ` (first ${state.events.length} of ${state.total} loaded; narrow the filters)` : "";
-  $("#count").textContent = `${evs.length} shown` + (state.day ? ` on ${state.day}` : "") + more;
+  $("#count").textContent = `${evs.length} shown` + (state.range ? ` in ${state.range.label}` : "") + more;
   $("#page").textContent = `${state.page + 1} / ${pages}`;
   $("#prev").disabled = state.page === 0;
   $("#next").disabled = state.page >= pages - 1;
@@ -431,6 +477,7 @@ function actorLine(a) {
 
 async function selectEvent(id) {
   state.selected = id;
+  history.replaceState(null, "", "#event=" + id);
   renderMap();
   for (const tr of document.querySelectorAll("#events tbody tr")) tr.classList.toggle("sel", Number(tr.dataset.id) === id);
   const box = $("#detail");
@@ -536,12 +583,15 @@ async function selectEvent(id) {
 function setup() {
   legend();
   setupMap();
-  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); state.day = null; loadEvents(false); });
-  $("#reset").addEventListener("click", () => { $("#filters").reset(); state.day = null; loadEvents(false); });
+  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); state.range = null; loadEvents(false); });
+  $("#reset").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
   $("#prev").addEventListener("click", () => { state.page -= 1; renderTable(); });
   $("#next").addEventListener("click", () => { state.page += 1; renderTable(); });
   loadStats();
-  loadEvents(false);
+  loadEvents(false).then(() => {
+    const m = /event=(\d+)/.exec(location.hash);
+    if (m) selectEvent(Number(m[1]));
+  });
 }
 
 setup();
