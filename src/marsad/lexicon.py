@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
-from marsad.text import NormText, fold, is_proclitic
+from marsad.text import _PROCLITIC_SET, NormText, fold
 
 T = TypeVar("T")
 
@@ -54,6 +54,34 @@ class _Entry(Generic[T]):
     payloads: list[T]
     suffixes: bool
     lam_variant: bool  # pattern is the «لل» form of an «ال» entry: requires a ل before it
+    # filled by Lexicon.compile(): what find() needs per hit, computed once
+    size: int = 0
+    frozen: tuple[T, ...] = ()
+    article: bool = False  # key starts with the article «ال»
+
+
+_new = object.__new__
+_SET_MATCH = tuple(Match.__dict__[f].__set__ for f in
+                   ("start", "end", "nstart", "nend", "text", "key", "payloads", "prefix"))
+
+
+def _match(s: int, t: int, a: int, b: int, text: str, key: str, payloads: tuple[T, ...], prefix: str) -> Match[T]:
+    """``Match(...)`` without the frozen dataclass ``__init__`` (half the cost; same object)."""
+    m = _new(Match)
+    f0, f1, f2, f3, f4, f5, f6, f7 = _SET_MATCH
+    f0(m, s)
+    f1(m, t)
+    f2(m, a)
+    f3(m, b)
+    f4(m, text)
+    f5(m, key)
+    f6(m, payloads)
+    f7(m, prefix)
+    return m
+
+
+#: the layout of a compiled :class:`Lexicon`; pickles made with another layout are recompiled when loaded
+FORMAT = 2
 
 
 class Lexicon(Generic[T]):
@@ -62,12 +90,19 @@ class Lexicon(Generic[T]):
     def __init__(self, entries: Iterable[tuple[str, T]] = (), *, suffixes: bool = False) -> None:
         self._patterns: dict[str, _Entry[T]] = {}
         self._auto: Any = None
+        self._format = FORMAT
         self._default_suffixes = suffixes
         for surface, payload in entries:
             self.add(surface, payload)
 
     def __len__(self) -> int:
         return len(self._patterns)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle; an automaton compiled by another version of this class is dropped and rebuilt on use."""
+        if state.get("_format") != FORMAT:
+            state = {**state, "_auto": None, "_format": FORMAT}
+        self.__dict__.update(state)
 
     def add(self, surface: str, payload: T, *, suffixes: bool | None = None) -> None:
         key = " ".join(fold(surface).split())
@@ -93,6 +128,9 @@ class Lexicon(Generic[T]):
     def compile(self) -> None:
         auto = ahocorasick.Automaton()
         for key, e in self._patterns.items():
+            e.size = len(e.key)
+            e.frozen = tuple(e.payloads)
+            e.article = e.key.startswith("ال")
             auto.add_word(key, e)
         if len(self._patterns):
             auto.make_automaton()
@@ -105,33 +143,75 @@ class Lexicon(Generic[T]):
             return []
         key = nt.key
         n = len(key)
-        found: list[Match[T]] = []
+        starts, ends, original = nt.starts, nt.ends, nt.original
+        hits: list[tuple[int, int, _Entry[T], str]] = []
         for end_idx, e in self._auto.iter(key):
-            a, b = end_idx - len(e.key) + 1, end_idx + 1
+            b = end_idx + 1
+            a = b - e.size
             # left boundary: start of a word, or after a proclitic sequence
-            ws = a
-            while ws > 0 and key[ws - 1].isalpha():
-                ws -= 1
-            prefix = key[ws:a]
-            if e.lam_variant:
-                # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
-                if prefix not in ("ل", "ول", "فل"):
+            if a > 0 and key[a - 1].isalpha():
+                ws = a - 1
+                while ws > 0 and key[ws - 1].isalpha():
+                    ws -= 1
+                prefix = key[ws:a]
+                if e.lam_variant:
+                    # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
+                    if prefix not in _LAM_PREFIXES:
+                        continue
+                elif prefix not in _PROCLITIC_SET:
                     continue
-            elif not is_proclitic(prefix):
+                elif e.article and prefix.endswith("ال"):
+                    continue
+            elif e.lam_variant:
                 continue
-            elif prefix.endswith("ال") and e.key.startswith("ال"):
-                continue
+            else:
+                prefix = ""
             # right boundary
-            we = b
-            while we < n and key[we].isalpha():
-                we += 1
-            if we > b and not (e.suffixes and key[b:we] in SUFFIXES):
-                continue
-            s, t = nt.to_original(a, b)
-            found.append(Match(s, t, a, b, nt.original[s:t], e.key, tuple(e.payloads), prefix))
+            if b < n and key[b].isalpha():
+                if not e.suffixes:
+                    continue
+                we = b + 1
+                while we < n and key[we].isalpha():
+                    we += 1
+                if key[b:we] not in SUFFIXES:
+                    continue
+            hits.append((a, b, e, prefix))
         if overlapping:
-            return sorted(found, key=lambda m: (m.nstart, -m.nend))
-        return _longest(found)
+            hits.sort(key=_by_start_longest)
+        else:
+            hits = _longest_hits(hits)
+        out: list[Match[T]] = []
+        for a, b, e, prefix in hits:
+            s, t = starts[a], ends[b - 1]  # = nt.to_original(a, b) for 0 <= a < b <= n
+            out.append(_match(s, t, a, b, original[s:t], e.key, e.frozen, prefix))
+        return out
+
+
+_LAM_PREFIXES = frozenset({"ل", "ول", "فل"})
+
+
+def _by_start_longest(h: tuple[int, int, Any, str]) -> tuple[int, int]:
+    return (h[0], -h[1])
+
+
+def _by_length_then_start(h: tuple[int, int, Any, str]) -> tuple[int, int]:
+    return (h[0] - h[1], h[0])
+
+
+def _longest_hits(hits: list[tuple[int, int, _Entry[T], str]]) -> list[tuple[int, int, _Entry[T], str]]:
+    """Non-overlapping hits ``(nstart, nend, entry, prefix)``, longest first, then leftmost (as :func:`_longest`)."""
+    if len(hits) < 2:
+        return hits
+    chosen = []
+    taken = bytearray(max(h[1] for h in hits))  # 1 where a chosen hit lies: linear, not quadratic
+    for h in sorted(hits, key=_by_length_then_start):
+        a, b = h[0], h[1]
+        if taken.find(1, a, b) >= 0:
+            continue
+        chosen.append(h)
+        taken[a:b] = b"\x01" * (b - a)
+    chosen.sort(key=_by_start_longest)
+    return chosen
 
 
 def _variants(key: str) -> set[str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from marsad.errors import GeoError
 from marsad.geo.entry import GeoEntry, km
 from marsad.geo.sources import CountrySource, CuratedSource, GeonamesSource, Source, UserSource
+from marsad.lexicon import FORMAT as LEXICON_FORMAT
 from marsad.lexicon import Lexicon
 from marsad.paths import cache_dir, data_dir
 from marsad.text import fold
@@ -86,7 +87,7 @@ class GeoIndex:
 
 
 def index_key(sources: Sequence[Source]) -> str:
-    h = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
+    h = hashlib.sha256(f"format={INDEX_FORMAT}.{LEXICON_FORMAT}".encode())
     for s in sources:
         h.update(f"|{s.name}={s.fingerprint()}".encode())
     return h.hexdigest()[:20]
