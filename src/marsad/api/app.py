@@ -306,6 +306,7 @@ def create_app(app: App | None = None, *, db: str | None = None) -> FastAPI:
     """The FastAPI app over ``app`` (or a new :class:`App` on ``db``, closed when the server stops)."""
     owned = app is None
     service = Service(app if app is not None else App(Config.from_env(db=db)), owned)
+    service.app.store  # noqa: B018 - open (and migrate) the store now, once, before requests run in threads
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> Any:
@@ -360,18 +361,19 @@ def create_app(app: App | None = None, *, db: str | None = None) -> FastAPI:
     def stats() -> dict[str, Any]:
         return service.call(service.app.store.stats)
 
-    @api.get("/api/events", tags=["events"], summary="events matching filters (paged; total in X-Total-Count)")
-    def list_events(flt: Annotated[EventFilter, Depends(event_filter)], response: Response,
-                    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    @api.get("/api/events", tags=["events"], summary="events matching filters (paged; total in X-Total-Count)",
+             response_model=list[dict[str, Any]])
+    def list_events(flt: Annotated[EventFilter, Depends(event_filter)],
+                    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="page size")] = 100,
+                    offset: Annotated[int, Query(ge=0, description="events to skip")] = 0) -> JSONResponse:
         page = EventFilter(**{**_fields(flt), "limit": limit, "offset": offset})
 
         def run() -> tuple[int, list[StoredEvent]]:
             return service.app.store.count_events(flt), service.app.store.list_events(page)
 
         total, events = service.call(run)
-        response.headers["X-Total-Count"] = str(total)
-        return [event_summary(se) for se in events]
+        # a JSONResponse skips FastAPI's re-validation of the (already plain) dicts: pages can be large
+        return JSONResponse([event_summary(se) for se in events], headers={"X-Total-Count": str(total)})
 
     @api.get("/api/events/{event_id}", tags=["events"], summary="one event with sources, evidence and history")
     def show_event(event_id: int) -> dict[str, Any]:
@@ -425,7 +427,8 @@ def create_app(app: App | None = None, *, db: str | None = None) -> FastAPI:
     @api.get("/api/export", tags=["events"], summary="streamed export of the filtered events")
     def export(flt: Annotated[EventFilter, Depends(event_filter)],
                format: Annotated[str, Query(description="acled-csv, geojson or jsonl")],
-               limit: Annotated[int | None, Query(ge=0)] = None) -> StreamingResponse:
+               limit: Annotated[int | None, Query(ge=0, description="at most this many events")] = None,
+               ) -> StreamingResponse:
         if format not in WRITERS:
             raise InputError(f"format {format!r} is unknown; use one of {', '.join(WRITERS)}", code="E130")
         flt.limit = limit

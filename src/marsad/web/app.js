@@ -433,6 +433,13 @@ function renderTable() {
     tr.addEventListener("click", () => selectEvent(e.id));
     tbody.append(tr);
   }
+  if (!evs.length) {
+    const td = el("td", { colspan: "8", class: "muted" }, state.total || state.range ? "No event matches these filters." :
+      "No events yet: ingest articles with `marsad ingest FILES` or POST them to /api/documents.");
+    const tr = el("tr");
+    tr.append(td);
+    tbody.append(tr);
+  }
   const more = state.total > state.events.length ? ` (first ${state.events.length} of ${state.total} loaded; narrow the filters)` : "";
   $("#count").textContent = `${evs.length} shown` + (state.range ? ` in ${state.range.label}` : "") + more;
   $("#page").textContent = `${state.page + 1} / ${pages}`;

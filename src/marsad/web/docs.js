@@ -17,7 +17,9 @@
       const params = op.parameters || [];
       if (params.length) {
         const t = el("table", "params");
-        t.append(el("tr")); t.firstChild.append(el("th", null, "parameter"), el("th", null, "in"), el("th", null, "type"), el("th", null, "description"));
+        const hr = el("tr");
+        hr.append(el("th", null, "parameter"), el("th", null, "in"), el("th", null, "type"), el("th", null, "description"));
+        t.append(hr);
         for (const p of params) {
           const r = el("tr"); const s = p.schema || {};
           const type = s.type || (s.anyOf || []).map((x) => x.type).filter(Boolean).join(" | ");
