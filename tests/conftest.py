@@ -23,7 +23,16 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the session: indexes are keyed on their sources, so tests may share them."""
+    return tmp_path_factory.mktemp("marsad-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _shared_cache: Path
+) -> None:
     """Keep each test's user data (registries, gazetteers, databases) out of the real home folder."""
     monkeypatch.setenv("MARSAD_HOME", str(tmp_path_factory.mktemp("marsad-home")))
+    monkeypatch.setenv("MARSAD_CACHE", str(_shared_cache))

@@ -1,7 +1,7 @@
 """Where marsad keeps user data: ``$MARSAD_HOME``, else ``$XDG_DATA_HOME/marsad``, else ``~/.local/share/marsad``.
 
 Holds the default SQLite database, user actor files, imported gazetteers and
-cached indexes. Nothing here is needed for the default install to work.
+cached indexes (``$MARSAD_CACHE`` moves the caches elsewhere). Nothing here is needed for the default install to work.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    p = data_dir() / "cache"
+    """Rebuildable caches (indexes keyed on their sources' checksums): ``$MARSAD_CACHE`` or ``data_dir()/cache``."""
+    env = os.environ.get("MARSAD_CACHE")
+    p = Path(env) if env else data_dir() / "cache"
     p.mkdir(parents=True, exist_ok=True)
     return p
