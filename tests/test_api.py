@@ -10,7 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import warnings
 from collections.abc import Iterator
 from datetime import date
@@ -357,3 +363,42 @@ def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "70000"]) == 2
     err = capsys.readouterr().err
     assert "E134" in err and "Traceback" not in err
+
+
+def test_serve_reports_a_busy_port(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from marsad.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--db", str(tmp_path / "x.sqlite"), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "E135" in err and "--port" in err
+
+
+def test_marsad_serve_answers_on_loopback(tmp_path: Path) -> None:
+    """`marsad serve` as users run it: a process on 127.0.0.1 answering the API and the dashboard."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "MARSAD_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "marsad", "serve", "--db", str(tmp_path / "s.sqlite"),
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with direct.open(f"http://127.0.0.1:{port}/api/health", timeout=2) as res:
+                    assert json.load(res)["status"] == "ok"
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "marsad serve did not answer within 30 s"
+                time.sleep(0.2)
+        with direct.open(f"http://127.0.0.1:{port}/", timeout=5) as res:
+            assert b"/static/app.js" in res.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
