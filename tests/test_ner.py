@@ -15,7 +15,7 @@ from marsad.model import Document
 from marsad.ner.conll import normalize_tag, parse_conll, read_conll, repair_bio, write_tagged
 from marsad.ner.features import FEATURE_SET, document_features, gazetteer, sentence_features
 from marsad.ner.tagger import BUNDLED_DIR, NerTagger, bio_spans, load_tagger, sha256_file
-from marsad.ner.train import score
+from marsad.ner.train import _dropout, score
 from marsad.stages.entities import EntitiesStage
 from marsad.stages.normalize import NormalizeStage
 
@@ -134,6 +134,15 @@ def test_tag_stream_in_chunks_equals_whole_stream() -> None:
     whole = tagger.tag_stream(sents)
     assert tagger.tag_stream(sents, chunk=3) == whole
     assert [len(t) for t in whole] == [len(s) for s in sents]
+
+
+def test_lexical_dropout_removes_only_word_identity_features() -> None:
+    feats = [[sentence_features(["قال", "الرييس", "بشار"])]]
+    assert _dropout(feats, 0.0, 1) == feats
+    dropped = _dropout(feats, 1.0, 1)[0][0]
+    assert all(not f.startswith(("w=", "s=", "b-=", "b+=")) for tok in dropped for f in tok)
+    assert any(f.startswith("-1w=") for f in dropped[2]) and any(f.startswith("e2=") for f in dropped[2])
+    assert _dropout(feats, 0.5, 7) == _dropout(feats, 0.5, 7)  # seeded: reproducible
 
 
 # --------------------------------------------------------------------------- bundled model

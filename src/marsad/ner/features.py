@@ -56,7 +56,7 @@ class Gazetteer:
     """Folded multi-word names → classes, matched over token key sequences."""
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, ...], set[str]] = {}
+        self._entries: dict[tuple[str, ...], tuple[str, ...]] = {}  # classes sorted: stable feature order
         self._longest: dict[str, int] = {}  # first word → the most words of an entry starting with it
         self.max_words = 1
 
@@ -70,7 +70,7 @@ class Gazetteer:
             return
         if not all(_is_arabic_word(w) for w in words):
             return
-        self._entries.setdefault(words, set()).add(cls)
+        self._entries[words] = tuple(sorted({*self._entries.get(words, ()), cls}))
         self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
         self.max_words = max(self.max_words, len(words))
 
@@ -78,7 +78,7 @@ class Gazetteer:
         """A short checksum of the entries, recorded with a trained model."""
         h = hashlib.sha256()
         for words in sorted(self._entries):
-            h.update((" ".join(words) + "\t" + ",".join(sorted(self._entries[words])) + "\n").encode())
+            h.update((" ".join(words) + "\t" + ",".join(self._entries[words]) + "\n").encode())
         return h.hexdigest()[:16]
 
     def match(self, keys: Sequence[str]) -> list[list[str]]:
