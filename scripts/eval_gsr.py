@@ -2,11 +2,11 @@
 """Run the marsad pipeline over the GSR ASSAULT/PROTEST sentences and score them.
 
 Each sentence of ``../shared/corpus/gsr/dev.jsonl`` runs as a document without a
-publication date (``doc_id`` = the sentence id); the events (background ones
-included) are written as JSONL and ``score_sentences.py`` prints precision,
-recall and F1 per task.
+publication date (``doc_id`` = the sentence id); the events are written as JSONL
+exactly as ``marsad extract`` prints them (background events left out unless
+``--background``) and ``score_sentences.py`` prints precision, recall and F1 per task.
 
-    .venv/bin/python scripts/eval_gsr.py [--shared PATH] [--pipeline TOML] [--keep FILE]
+    .venv/bin/python scripts/eval_gsr.py [--shared PATH] [--pipeline TOML] [--keep FILE] [--background]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> int:
     ap.add_argument("--shared", default=os.environ.get("MARSAD_SHARED", str(ROOT.parent / "shared")))
     ap.add_argument("--pipeline", help="a pipeline TOML instead of the bundled default")
     ap.add_argument("--keep", help="also write the predicted events to this file")
+    ap.add_argument("--background", action="store_true", help="also count events flagged as background")
     a = ap.parse_args()
     shared = Path(a.shared)
     gold = shared / "corpus/gsr/dev.jsonl"
@@ -45,6 +46,8 @@ def main() -> int:
             rec = json.loads(line)
             doc = pipe(Document(id=rec["id"], text=rec["text"], published=None))
             for ev in doc.events:
+                if ev.background and not a.background:
+                    continue
                 out.write(json.dumps(ev.to_dict(), ensure_ascii=False) + "\n")
     try:
         if a.keep:

@@ -94,10 +94,11 @@ class DocView:
         return max(0, bisect_right(self.token_starts, npos) - 1)
 
     def sentence_index(self, npos: int) -> int:
-        for i, (a, b) in enumerate(self.sentences):
-            if a <= npos < b:
-                return i
-        return max(0, bisect_right([s[0] for s in self.sentences], npos) - 1)
+        """Index of the sentence holding normalized ``npos`` (the last one starting before it)."""
+        starts = self.cache.get("sentence_starts")
+        if starts is None:
+            starts = self.cache["sentence_starts"] = [s[0] for s in self.sentences]
+        return max(0, bisect_right(starts, npos) - 1)  # type: ignore[arg-type]
 
     def original(self, nstart: int, nend: int) -> tuple[int, int]:
         return self.nt.to_original(nstart, nend)
