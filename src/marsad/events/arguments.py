@@ -54,7 +54,9 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     ctx = vocab().context
     prefix = view.clitic_prefix(x.nstart)
     words = view.words_before(x.nstart - len(prefix), MARKER_WORDS, floor)
-    words = [w for w in words if w not in (",", '"', "«", "»")]
+    words = [w for w in words if w not in (",", '"', "«", "»", "“", "”")]
+    if words and words[-1] == "ل":
+        prefix, words = "ل", words[:-1]  # «لـ"هيئة تحرير الشام"»: the clitic written apart
     joined = " ".join(words)
     last = words[-1] if words else ""
     last_stem = last[2:] if last.startswith("ال") else last
@@ -136,6 +138,14 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             if rest:
                 roles.actor2 = rest[0]
             return _finish(roles, cands)
+
+    # «سلسلة غارات استهدفت أهدافاً لـ…», «صواريخ استهدفت القاعدة»: the weapon is the verb's subject,
+    # so what follows the verb is its object
+    if men.trigger.pos == "v" and men.weapon is not None and men.weapon[1] <= men.nstart \
+            and len(view.words_before(men.nstart, 3, men.weapon[1])) <= 1:
+        for a in after:
+            if marks[id(a)] in ("", "genitive"):
+                marks[id(a)] = "patient"
 
     agents = [a for a in cands if marks[id(a)] == "agent"]
     patients = [a for a in cands if marks[id(a)] == "patient"]

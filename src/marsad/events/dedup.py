@@ -64,8 +64,12 @@ def contains(a: Place | None, b: Place | None) -> bool:
     return _km(coarse, fine) <= 60.0
 
 
+#: registry id of the placeholder for an unnamed side: it agrees with any named actor
+UNIDENTIFIED_ID = "unidentified-armed-group"
+
+
 def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
-    if a is None or b is None:
+    if a is None or b is None or UNIDENTIFIED_ID in (a.id, b.id):
         return None
     if a.id and b.id:
         return a.id == b.id
@@ -114,10 +118,11 @@ def merge_into(x: Draft, y: Draft) -> None:
     elif ey.event_type == ex.event_type and y.specific and not x.specific:
         ex.sub_event_type = ey.sub_event_type
         x.specific = True
-    if ex.actor1 is None and ey.actor1 is not None:
+    if (ex.actor1 is None or ex.actor1.id == UNIDENTIFIED_ID) and ey.actor1 is not None and ey.actor1.id != UNIDENTIFIED_ID:
         ex.actor1 = ey.actor1
         ex.assoc_actor1 = ey.assoc_actor1
-    if ex.actor2 is None and ey.actor2 is not None and _same_actor(ex.actor1, ey.actor2) is not True:
+    if (ex.actor2 is None or ex.actor2.id == UNIDENTIFIED_ID) and ey.actor2 is not None \
+            and ey.actor2.id != UNIDENTIFIED_ID and _same_actor(ex.actor1, ey.actor2) is not True:
         ex.actor2 = ey.actor2
         ex.assoc_actor2 = ey.assoc_actor2
     if ey.location is not None and (ex.location is None or ey.location.geo_precision < ex.location.geo_precision):
