@@ -76,6 +76,19 @@ def _same_actor(a: Actor | None, b: Actor | None) -> bool | None:
     return a.name == b.name
 
 
+#: two tellings of one incident may name towns this close («قرب المزيريب» / «على طريق طفس»)
+NEARBY_KM = 15.0
+
+
+def _nearby_retelling(x: Draft, y: Draft) -> bool:
+    ex, ey = x.event, y.event
+    if x.split or y.split or x.sentence == y.sentence or ex.sub_event_type != ey.sub_event_type:
+        return False
+    if ex.location is None or ey.location is None or ex.date != ey.date:
+        return False
+    return _km(ex.location, ey.location) <= NEARBY_KM
+
+
 def compatible(x: Draft, y: Draft) -> bool:
     """Could drafts x and y be mentions of one incident?"""
     ex, ey = x.event, y.event
@@ -87,7 +100,8 @@ def compatible(x: Draft, y: Draft) -> bool:
         if not battle.strong:
             return False
     sp = same_place(ex.location, ey.location)
-    if sp is False and not (contains(ex.location, ey.location) and not (x.split and y.split)):
+    if sp is False and not (contains(ex.location, ey.location) and not (x.split and y.split)) \
+            and not _nearby_retelling(x, y):
         return False
     if sp is None and (x.split or y.split):
         return False
