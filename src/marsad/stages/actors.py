@@ -425,22 +425,28 @@ class _Resolver:
 
     def run(self) -> None:
         d = self.d
+        at, tokens, kunya = d.at, d.tokens, self.res.kunya
         k = 0
-        n = len(d.tokens)
+        n = len(tokens)
         while k < n:
-            it = d.at.get(k)
-            if it is not None and it.has("title") and d.key(it.tj + 1).isdigit():
+            it = at.get(k)
+            if it is None:  # the common case, inlined: a kunya («أبو») may start a person, else move on
+                if tokens[k].key in kunya:  # = self._kunya_at(k)
+                    end = self.person(k)
+                    if end >= k:
+                        k = end + 1
+                        continue
+                k += 1
+                continue
+            if it.has("title") and d.key(it.tj + 1).isdigit():
                 self.found.append(self.unit(it))
                 k = it.tj + 2
                 continue
-            if (it is None or not it.has("actor")) and (self._kunya_at(k) or (it is not None and it.has("title"))):
+            if not it.has("actor") and (self._kunya_at(k) or it.has("title")):
                 end = self.person(k)
                 if end >= k:
                     k = end + 1
                     continue
-            if it is None:
-                k += 1
-                continue
             f = self.phrase(it)
             if f is not None:
                 self.found.append(f)
