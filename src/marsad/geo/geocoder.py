@@ -519,23 +519,31 @@ class Geocoder:
         """Score and sort every toponym's candidates (see the module docstring), then choose."""
         live = [t for t in tops if not t.rejected]
         ocountry = outlet_country(outlet)
+        static: dict[int, dict[str, float]] = {}  # id(candidate) → its static parts (no context part among them)
         for t in live:
             for cand in t.candidates:
                 cand.parts = self._static_parts(t, cand.entry, ocountry)
                 cand.score = sum(cand.parts.values())
-            t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
+            t.candidates.sort(key=_by_score)
             del t.candidates[MAX_CANDIDATES:]
+            for cand in t.candidates:
+                static[id(cand)] = cand.parts
         for _pass in range(2):  # a second pass when names were rejected: they must not vote for the others
             for _round in range(2):
+                # a round depends only on the candidates' order (the context) and their static parts: when the
+                # first round leaves every order as it was, the second would compute exactly the same again
+                before = [id(c) for t in live for c in t.candidates]
                 ctx = _Context.of(live)
                 for i, t in enumerate(live):
                     cont = tops[t.container] if t.container is not None else None
                     for cand in t.candidates:
-                        parts = {k: v for k, v in cand.parts.items() if k not in _CONTEXT_PARTS}
+                        parts = dict(static[id(cand)])
                         parts.update(self._context_parts(i, cand.entry, ctx, cont, parts))
                         cand.parts = parts
                         cand.score = sum(parts.values())
-                    t.candidates.sort(key=lambda x: (-x.score, x.entry.id))
+                    t.candidates.sort(key=_by_score)
+                if before == [id(c) for t in live for c in t.candidates]:
+                    break
             for t in live:
                 t.chosen = None
                 self._accept(t)
@@ -585,9 +593,10 @@ class Geocoder:
                     parts["admin1"] = round(0.5 * a1 / total, 3)
             if e.feature not in _AREAL:
                 best_km = 1e9
-                for j, o in ctx.points:
-                    if j != i and o.id != e.id and abs(o.lat - e.lat) < 0.7 and abs(o.lon - e.lon) < 0.9:
-                        best_km = min(best_km, km(o.lat, o.lon, e.lat, e.lon))
+                elat, elon, eid = e.lat, e.lon, e.id
+                for j, o in ctx.points:  # the cheap box test first
+                    if abs(o.lat - elat) < 0.7 and abs(o.lon - elon) < 0.9 and j != i and o.id != eid:
+                        best_km = min(best_km, km(o.lat, o.lon, elat, elon))
                         if best_km <= 25:
                             break
                 if best_km <= 25:
@@ -707,6 +716,11 @@ class Geocoder:
         self.rank(tops, outlet=outlet)
         self.resolve(tops, nt)
         return tops
+
+
+def _by_score(c: Candidate) -> tuple[float, str]:
+    """Best score first, then by id (a stable, total order)."""
+    return (-c.score, c.entry.id)
 
 
 @dataclass(slots=True)
