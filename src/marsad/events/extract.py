@@ -36,6 +36,8 @@ BACKGROUND_DAYS = 30
 #: least specificity (see :func:`specificity`) for a strong trigger, and for a weak or generic one
 MIN_SPECIFIC = 2
 MIN_SPECIFIC_WEAK = 2
+#: demonstrations are named in passing far more often than violence: one more point of specificity
+DEMONSTRATION_EXTRA = 1
 #: words that may stand between the places of one list («في البصيرة وبلدات الصبحة وبريهة»)
 _LIST_GAP = 4
 
@@ -102,8 +104,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     cas = casualties(view, men.seg_start, men.seg_end)
     if men.modality in SOFT and not (cas.killed and dm is not None):
         return []
+    need = MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK
+    if men.event_type in ("Protests", "Riots"):
+        need += DEMONSTRATION_EXTRA
     if specificity(view, men, roles, found, places, cas.killed is not None or cas.injured is not None or cas.zero,
-                   dm is not None) < (MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK):
+                   dm is not None) < need:
         return []
     att = attribution(view, men.sentence, men.nstart)
     background = men.modality in FLAG or _is_background(view, men, when, explicit)
