@@ -402,3 +402,14 @@ def test_marsad_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_writes_from_other_origins_are_refused(client: TestClient, app: App) -> None:
+    eid = merged_event_id(client)
+    evil = {"Origin": "http://attacker.example"}
+    assert_error(client.post(f"/api/events/{eid}/unmerge", headers=evil), 403, "E136")
+    assert_error(client.post(f"/api/events/{eid}/review", json={"state": "rejected"}, headers=evil), 403, "E136")
+    assert app.store.get_event(eid).merged  # type: ignore[union-attr]
+    own = {"Origin": "http://testserver"}  # the dashboard's own page
+    assert client.post(f"/api/events/{eid}/review", json={"state": "accepted"}, headers=own).status_code == 200
+    assert client.get("/api/events", headers=evil).status_code == 200  # reading is harmless

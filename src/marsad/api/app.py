@@ -34,6 +34,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -318,6 +319,16 @@ def create_app(app: App | None = None, *, db: str | None = None) -> FastAPI:
     api = FastAPI(title="marsad", version=_version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Structured conflict events extracted from Arabic news reports.")
     api.state.service = service
+
+    # ---- writes only from this server's own pages (a web page elsewhere cannot review or unmerge)
+    @api.middleware("http")
+    async def same_origin_writes(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
+                return _error(403, "E136", f"requests that change data must come from this server's own pages, "
+                              f"not from {origin}")
+        return await call_next(request)
 
     # ---- errors: always JSON, never a traceback
     @api.exception_handler(MarsadError)
