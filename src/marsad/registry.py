@@ -21,6 +21,7 @@ Arabic alias into one clitic-aware :class:`~marsad.lexicon.Lexicon`.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -172,7 +173,14 @@ def bundled_files() -> list[Path]:
 
 def user_file() -> Path:
     """The user's own actor file (it may not exist)."""
-    return paths.data_dir() / USER_FILE
+    env = os.environ
+    return _data_dir(env.get("MARSAD_HOME"), env.get("XDG_DATA_HOME"), env.get("HOME")) / USER_FILE
+
+
+@lru_cache(maxsize=8)
+def _data_dir(marsad_home: str | None, xdg: str | None, home: str | None) -> Path:
+    """``paths.data_dir()`` once per setting of the variables it depends on (it is called per resolved phrase)."""
+    return paths.data_dir()
 
 
 @dataclass

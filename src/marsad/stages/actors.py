@@ -926,8 +926,12 @@ def _bundled_registry() -> ActorRegistry:
 
 def find_actors(text: str, *, country: str | None = None) -> list[Entity]:
     """All ACTOR/PER/NORP entities of a free text (offsets into ``text``)."""
+    return _find_actors(get_resources(), text, country)
+
+
+def _find_actors(res: ActorResources, text: str, country: str | None) -> list[Entity]:
     nt = normalize(text)
-    return _entities(_resolve(get_resources(), nt, tokenize(nt), country=country))
+    return _entities(_resolve(res, nt, tokenize(nt), country=country))
 
 
 def resolve_actor_text(text: str, *, country: str | None = None) -> Actor | None:
@@ -940,7 +944,7 @@ def resolve_actor_text(text: str, *, country: str | None = None) -> Actor | None
     if not isinstance(text, str) or not text.strip():
         return None
     res = get_resources()
-    ents = [e for e in find_actors(text, country=country) if e.label == "ACTOR"]
+    ents = [e for e in _find_actors(res, text, country) if e.label == "ACTOR"]
     if ents:
         best = max(ents, key=lambda e: (e.end - e.start, e.attrs["actor"].registered))
         return best.attrs["actor"]
