@@ -85,7 +85,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     places, found = _places(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
-    if found in ("article", "") and not men.strong:
+    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:
         return []
@@ -166,6 +166,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
                             [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
     return drafts
+
+
+def _told_by_verb(men: Mention, roles: Roles) -> bool:
+    """«خطف مسلحون أربعة مهندسين»: a verb trigger with its doer named tells an incident even without a place."""
+    return men.trigger.pos == "v" and not men.trigger.generic and roles.actor1 is not None
 
 
 def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: list[Place], casualty: bool,
