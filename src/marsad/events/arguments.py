@@ -65,6 +65,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     for mk in ctx["agent"]:
         if joined.endswith(mk) or (mk in ("قبل",) and last == "قبل"):
             return "agent"
+    if last == "من" and actor_of(x).id == "unidentified-armed-group":
+        return "agent"  # «أصيب بطلق ناري من مجهولين»: unknown persons are the doers, never a side's ranks
     if last == "من" and len(words) >= 2 and (words[-2].isdigit() or words[-2] in ctx["patient"]
                                              or words[-2].startswith(("عناصر", "جنود", "افراد", "مقاتلي", "قتلي"))):
         return "patient"  # «مقتل ثلاثة عناصر من قسد»
