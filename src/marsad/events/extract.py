@@ -204,7 +204,27 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
         score -= 1
     if _listed_with_crimes(view, men):
         score -= 1
+    if _topic_head(view, men):
+        score -= 2
     return score
+
+
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ال", "وال", "بال", "لل", "ول", "فال")
+
+
+def _topic_head(view: DocView, men: Mention) -> bool:
+    """«جريمة اغتيال», «بتهمة الخطف», «ذكرى اغتيال», «التحقيق في اغتيال»: a noun trigger as a case talked about."""
+    if men.trigger.pos != "n":
+        return False
+    heads = vocab().context["topic_heads"]
+    floor = view.sentences[men.sentence][0] if view.sentences else 0
+    before = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 2, floor)
+    if not before:
+        return False
+    if len(before) == 2 and " ".join(before) in heads:
+        return True
+    w = before[-1]
+    return any(w.startswith(p) and w[len(p):] in heads for p in _PROCLITICS)
 
 
 #: tokens around a trigger where an occurrence verb counts
