@@ -137,6 +137,9 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
             if span is not None:
                 ev_base.append(view.evidence("actor1", *span))
                 a1.mention, a1.start, a1.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+    if a1 is not None and a1.category in (1, 8) and sub == "Attack" and men.weapon is None \
+            and men.trigger.surface.startswith(MASSACRE):
+        sub = "Air/drone strike"  # a state army's massacre with no weapon named: bombing from the air
     if dm is not None:
         ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
     if cas.spans:
@@ -369,6 +372,10 @@ def _actor(view: DocView, x: Located) -> Actor:
                  country=a.country, registered=a.registered, start=s, end=e)
 
 
+#: massacre nouns: an attack on civilians unless a weapon or the doer says how
+MASSACRE = ("مجزرة", "مجازر")
+
+
 def _adjust_sub(men: Mention, roles: Roles) -> str:
     """Generic attacks: civilians as targets make an attack on civilians, armed targets a clash."""
     sub = men.sub
@@ -385,7 +392,7 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
     if sub == "Armed clash" and victim == 7 and not surface.startswith(MUTUAL):
         return "Attack"  # one side fires on civilians: an attack, not a clash
     if men.trigger.generic and men.weapon is None and sub == "Attack" and victim is not None and victim != 7 \
-            and not surface.startswith(("مجزرة", "مجازر")):
+            and not surface.startswith(MASSACRE):
         return "Armed clash"
     return sub
 
