@@ -533,16 +533,18 @@ def _dual_head(view: DocView, x: Located) -> bool:
 
 
 def _carry_attackers(drafts: list[Draft]) -> None:
-    """An unnamed attacker of one strike is the one named for the previous strike of the same kind in
-    the article («قصفت قوات النظام بلدة … . كما قصفت بلدتي …»), unless that is the target."""
+    """An unnamed attacker of one strike is the one named for the nearest earlier strike of the same kind
+    in the article («قصفت قوات النظام بلدة … . كما قصفت بلدتي …»), else of the same event type, else of
+    any violent event (the side the article is about), unless that is the target."""
     last: dict[str, Actor] = {}
     for d in drafts:
         ev = d.event
-        key = ev.sub_event_type
         if ev.actor1 is not None:
-            last[key] = ev.actor1
+            last[ev.sub_event_type] = last[ev.event_type] = ev.actor1
+            if ev.event_type in VIOLENT and ev.actor1.category != 7:
+                last["violent"] = ev.actor1
             continue
-        prev = last.get(key)
+        prev = last.get(ev.sub_event_type) or last.get(ev.event_type) or last.get("violent")
         if prev is not None and ev.event_type in VIOLENT and (
                 ev.actor2 is None or (prev.id or prev.name) != (ev.actor2.id or ev.actor2.name)):
             ev.actor1 = replace(prev)
