@@ -209,7 +209,31 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
         score -= 1
     if _topic_head(view, men):
         score -= 2
+    if men.event_type in ("Protests", "Riots") and _crowd_counted(view, men):
+        score += 1
     return score
+
+
+#: tokens around a demonstration trigger where a crowd count counts
+CROWD_WINDOW = 6
+
+
+def _crowd_counted(view: DocView, men: Mention) -> bool:
+    """«خرج آلاف المتظاهرين», «تجمع نحو 40 متظاهرا», «مئات من الطلاب»: the crowd of a demonstration counted."""
+    sizes = vocab().context["crowd_size"]
+    ti = view.token_containing(men.nstart)
+    lo, hi = max(0, ti - CROWD_WINDOW), min(len(view.tokens), ti + CROWD_WINDOW + 1)
+    toks = view.tokens
+    for i in range(lo, hi):
+        t = toks[i]
+        if not (men.seg_start <= t.nstart < men.seg_end):
+            continue
+        k = t.key
+        if k in sizes or (k[:1] in "وب" and k[1:] in sizes):
+            return True
+        if k.isdigit() and i + 1 < len(toks) and toks[i + 1].key in vocab().context["crowd"]:
+            return True
+    return False
 
 
 _PROCLITICS = ("", "و", "ف", "ب", "ل", "وب", "ال", "وال", "بال", "لل", "ول", "فال")
