@@ -89,6 +89,15 @@ def _nearby_retelling(x: Draft, y: Draft) -> bool:
     return _km(ex.location, ey.location) <= NEARBY_KM
 
 
+def _distinct(a: Place | None, b: Place | None) -> bool:
+    """Two different named places (not one place named twice)."""
+    if a is None or b is None:
+        return False
+    if a.id and b.id:
+        return a.id != b.id
+    return a.name != b.name
+
+
 def compatible(x: Draft, y: Draft) -> bool:
     """Could drafts x and y be mentions of one incident?"""
     ex, ey = x.event, y.event
@@ -99,6 +108,8 @@ def compatible(x: Draft, y: Draft) -> bool:
         battle = x if ex.event_type == "Battles" else y
         if not battle.strong:
             return False
+    if x.split and y.split and x.sentence == y.sentence and _distinct(ex.location, ey.location):
+        return False  # two towns of one list («في المغازي والبريج»): one event each, however close
     sp = same_place(ex.location, ey.location)
     if sp is False and not (contains(ex.location, ey.location) and not (x.split and y.split)) \
             and not _nearby_retelling(x, y):
