@@ -38,6 +38,8 @@ MIN_SPECIFIC = 2
 MIN_SPECIFIC_WEAK = 2
 #: demonstrations are named in passing far more often than violence: one more point of specificity
 DEMONSTRATION_EXTRA = 1
+#: a death toll this high is a campaign's running count, not one incident
+CUMULATIVE_TOLL = 500
 #: words that may stand between the places of one list («في البصيرة وبلدات الصبحة وبريهة»)
 _LIST_GAP = 4
 
@@ -104,6 +106,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     cas = casualties(view, men.seg_start, men.seg_end)
     if men.modality in SOFT and not (cas.killed and dm is not None):
         return []
+    if _running_toll(view, men, cas.killed):
+        return []  # «مقتل 2927 … جراء الغارات»: a running toll of a campaign, not one incident
     need = MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK
     if men.event_type in ("Protests", "Riots"):
         need += DEMONSTRATION_EXTRA
@@ -169,6 +173,15 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
                             [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
     return drafts
+
+
+def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
+    """A death toll of the trigger's sentence too high for one incident."""
+    if killed is None and view.sentences:
+        sa, sb = view.sentences[men.sentence]
+        if (sa, sb) != (men.seg_start, men.seg_end):
+            killed = casualties(view, sa, sb).killed
+    return killed is not None and killed >= CUMULATIVE_TOLL
 
 
 def _told_by_verb(men: Mention, roles: Roles) -> bool:
