@@ -465,7 +465,7 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     الزور» after a town) or a whole country is used only when nothing finer is there. Then the rest
     of the sentence; then the geo stage's ``event_location`` (earlier sentences, the article's main place).
     """
-    resolved = [p for p in view.places if place_of(p).place is not None]
+    resolved = [p for p in view.places if place_of(p).place is not None and not _in_operation_name(view, p)]
     sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
     for where, (lo, hi) in (("segment", (men.seg_start, men.seg_end)), ("sentence", (sa, sb))):
         seg = [p for p in resolved if p.nstart >= lo and p.nend <= hi]
@@ -495,6 +495,21 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     if same:
         return [_with_offsets(view, same[-1])], "article"
     return [place], "article"
+
+
+#: words that introduce the quoted name of a campaign («معركة "طوفان الأقصى"», «عملية "نبع السلام"»)
+_OPERATION_HEADS = frozenset({"معركه", "عمليه", "حمله", "معركة", "عملية", "حملة"})
+_OPEN_QUOTES = frozenset({'"', "«", "“", "'"})
+
+
+def _in_operation_name(view: DocView, p: Located) -> bool:
+    """A place word inside the quoted name of an operation («معركة "طوفان الأقصى"») is not where it happened."""
+    prefix = view.clitic_prefix(p.nstart)
+    prev = view.words_before(p.nstart - len(prefix), 3)
+    for i, w in enumerate(prev):
+        if w in _OPEN_QUOTES and i > 0 and prev[i - 1].lstrip("وب") in _OPERATION_HEADS:
+            return True
+    return False
 
 
 def _origin(view: DocView, p: Located) -> bool:
