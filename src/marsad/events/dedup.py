@@ -57,6 +57,9 @@ def contains(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None:
         return False
     coarse, fine = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
+    if coarse.feature == "country" or fine.feature == "country":
+        country, other = (coarse, fine) if coarse.feature == "country" else (fine, coarse)
+        return other.feature != "country" and bool(country.country) and country.country == other.country
     if coarse.geo_precision < 2 and coarse.feature not in ("admin1", "admin2", "region", "adm1", "adm2"):
         return False
     if coarse.admin1 and fine.admin1 and coarse.admin1 == fine.admin1:
