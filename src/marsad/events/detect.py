@@ -78,6 +78,8 @@ def find_mentions(view: DocView) -> list[Mention]:
         trig: Trigger = _best(m.payloads)
         if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
             continue  # «معركة "طوفان الأقصى"»: the name of a campaign, not an incident
+        if trig.weak and SUB_TO_TYPE[trig.sub] in ("Protests", "Riots") and _names_place(view, m.nend):
+            continue  # «مخيم درعا وتجمع المزيريب»: a camp or a gathering's name, not people gathering
         si = view.sentence_index(m.nstart)
         out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))
     _segments(view, out)
@@ -107,6 +109,17 @@ def find_mentions(view: DocView) -> list[Mention]:
 
 
 _QUOTES = frozenset({'"', "«", "“", "'"})
+
+
+def _names_place(view: DocView, nend: int) -> bool:
+    """The word right after ``nend`` opens a place name («تجمع المزيريب»)."""
+    ti = view.token_at(nend)
+    if ti >= len(view.tokens):
+        return False
+    start = view.tokens[ti].nstart
+    if view.key[nend:start].strip():
+        return False
+    return any(p.nstart == start for p in view.places)
 
 
 def _named_operation(view: DocView, nend: int) -> bool:
