@@ -56,6 +56,8 @@ def contains(a: Place | None, b: Place | None) -> bool:
     """True when one place is a coarse area (a region, a countryside, a province) holding the other."""
     if a is None or b is None:
         return False
+    if a.country and b.country and a.country != b.country:
+        return False
     coarse, fine = (a, b) if a.geo_precision >= b.geo_precision else (b, a)
     if coarse.feature == "country" or fine.feature == "country":
         country, other = (coarse, fine) if coarse.feature == "country" else (fine, coarse)
@@ -89,6 +91,8 @@ def _nearby_retelling(x: Draft, y: Draft) -> bool:
         return False
     if ex.location is None or ey.location is None or ex.date != ey.date:
         return False
+    if ex.location.country and ey.location.country and ex.location.country != ey.location.country:
+        return False  # towns facing each other across a border (Suruç / Kobani) are two incidents
     return _km(ex.location, ey.location) <= NEARBY_KM
 
 
