@@ -71,6 +71,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
                                              or words[-2].startswith(("عناصر", "جنود", "افراد", "مقاتلي", "قتلي"))):
         return "patient"  # «مقتل ثلاثة عناصر من قسد»
     if any(w.lstrip("وف") in _PASSIVE_VERBS for w in words[-2:]):
+        if actor_of(x).id == "unidentified-armed-group" and words[-1].lstrip("وف") in _PASSIVE_VERBS:
+            return "agent"  # «اختطف مجهولون عنصراً»: unknown persons right after the verb are its doers
         return "patient"  # «أصيب خمسة جنود أميركيين في هجوم …»
     if last.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض")):
         return "patient"  # «تعرضت القاعدة الأميركية … للقصف»
