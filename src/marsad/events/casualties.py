@@ -182,4 +182,14 @@ def _value(view: DocView, n, nums) -> int:
             for m in nums:
                 if m.nstart > n.nend and m.payloads[0].family == "number" and m.payloads[0].value >= 20:
                     return val + m.payloads[0].value
+    if cue.family == "number" and val >= 100 and val % 100 == 0:
+        # «مئة وخمسين», «مئتين وثلاثة وعشرين»: hundreds joined by و to the rest of the figure
+        nxt = view.words_after(n.nend, 1)
+        if nxt and nxt[0].startswith("و") and len(nxt[0]) > 2:
+            j = view.token_at(n.nend)
+            if j < len(view.tokens):
+                start = view.tokens[j].nstart
+                for m in nums:
+                    if start <= m.nstart <= start + 1 and m.payloads[0].family == "number" and m.payloads[0].value < val:
+                        return val + _value(view, m, nums)
     return val

@@ -394,8 +394,8 @@ def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
 
 
 def _split(total: int, n: int, i: int) -> int:
-    """One total for n places: split evenly, the remainder going to the first."""
-    return total // n + (total % n if i == 0 else 0)
+    """One total for n places: split evenly, the remainder spread one each over the first places."""
+    return total // n + (1 if i < total % n else 0)
 
 
 def _orig_evidence(doc: Document, role: str, start: int, end: int) -> Evidence:
