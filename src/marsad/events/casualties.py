@@ -157,6 +157,8 @@ def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
         t = view.tokens[k]
         if any(a.nstart <= t.nstart < a.nend for a in view.actors):
             continue  # «قتل مسلحو التنظيم ثلاثة جنود»: the killer stands between the verb and the figure
+        if any(d.nstart <= t.nstart < d.nend for d in view.dates):
+            continue  # «قتل أمس خمسة مدنيين»: a date between the verb and the figure
         if k in hedge_tokens or t.key in _GAP_WORDS:
             continue
         if any(n.nstart <= t.nstart < n.nend and n.payloads[0].family == "hedge" for n in nums):
