@@ -103,3 +103,11 @@ def test_consecutive_double_month_names_are_all_found() -> None:
 
 def test_today_as_a_count_of_days_is_not_a_date() -> None:
     assert find_dates(normalize("استمرار العدوان لليوم الثالث والعشرين"), PUB) == []
+
+
+def test_named_weekday_wins_over_loose_yesterday() -> None:
+    # published on a Thursday: «أمس الثلاثاء» is Tuesday, not Wednesday
+    got = find_dates(normalize("خطف مسلحون يوم أمس الثلاثاء خمسة مقاتلين"), date(2015, 8, 6))
+    assert [(d.text, d.value) for d in got] == [("أمس الثلاثاء", date(2015, 8, 4))]
+    same = find_dates(normalize("قصفت الطائرات أمس الأربعاء البلدة"), date(2015, 8, 6))
+    assert [d.value for d in same] == [date(2015, 8, 5)]

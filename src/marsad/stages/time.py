@@ -192,6 +192,15 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
                 i += 1
                 continue
             value = published + timedelta(days=cue.value) if published else None
+            wd = matches[i + 1] if i + 1 < len(matches) else None
+            if wd is not None and wd.payloads[0].kind == "wd" and not key[b:wd.nstart].strip() and published:
+                # «أمس الثلاثاء»: the named weekday wins over a loosely used «أمس» (the most recent such day)
+                back = (published.weekday() - wd.payloads[0].value) % 7
+                if cue.value < 0 and back == 0:
+                    back = 7
+                add(a, wd.nend, published - timedelta(days=back), 1, True)
+                i += 2
+                continue
             add(a, b, value, 1, True)
         elif cue.kind == "wd":
             prev = _word_before(key, a)
