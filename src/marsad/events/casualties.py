@@ -95,6 +95,8 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     key = m.key
     if key in ("قتيلان", "قتيلين", "شهيدان", "شهيدين", "جثتيهما", "لقيا حتفهما", "قتلا", "قتلتا"):
         return 2, True
+    if key.startswith(("مصرع", "حتف")) and (n := _met_figure(view, m.nstart, nums)) is not None:
+        return n, True
     n = _number_near(view, m.nstart, m.nend, nums)
     if n is not None:
         return n, True
@@ -114,6 +116,31 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
                                                                       "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
     return (3, False) if plural else (1, True)
+
+
+#: «لقي … مصرعهم/حتفهم»: the verb that opens a death phrase whose figure stands inside it
+_MET = frozenset(fold(w) for w in ("لقي", "لقيت", "لقوا", "لقيا", "ولقي", "ولقيت", "ولقوا", "فلقي"))
+#: tokens back from «مصرعهم/حتفهم» within which «لقي» is looked for
+MET_WINDOW = 10
+
+
+def _met_figure(view: DocView, npos: int, nums) -> int | None:
+    """«لقي خمسة عناصر من الجيش مصرعهم»: the first figure after «لقي», before the death word."""
+    ti = view.token_containing(npos)
+    for k in range(ti - 1, max(-1, ti - 1 - MET_WINDOW), -1):
+        key = view.tokens[k].key
+        if key in (",", ".", ":", ";"):
+            return None
+        if key in _MET:
+            for j in range(k + 1, ti):
+                t = view.tokens[j]
+                if t.key.isdigit():
+                    return int(t.key) if int(t.key) < 100000 else None
+                for n in nums:
+                    if n.nstart == t.nstart and n.payloads[0].family in ("number", "dual"):
+                        return _value(view, n, nums)
+            return None
+    return None
 
 
 def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
