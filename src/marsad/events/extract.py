@@ -465,7 +465,7 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     الزور» after a town) or a whole country is used only when nothing finer is there. Then the rest
     of the sentence; then the geo stage's ``event_location`` (earlier sentences, the article's main place).
     """
-    resolved = [p for p in view.places if place_of(p).place is not None and not _in_operation_name(view, p)]
+    resolved = _resolved_places(view)
     sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
     for where, (lo, hi) in (("segment", (men.seg_start, men.seg_end)), ("sentence", (sa, sb))):
         seg = [p for p in resolved if p.nstart >= lo and p.nend <= hi]
@@ -502,6 +502,15 @@ _OPERATION_HEADS = frozenset({"معركه", "عمليه", "حمله", "معرك�
 _OPEN_QUOTES = frozenset({'"', "«", "“", "'"})
 
 
+def _resolved_places(view: DocView) -> list[Located]:
+    """The document's resolved places outside operation names, found once per document (cached in the view)."""
+    resolved = view.cache.get("resolved_places")
+    if resolved is None:
+        resolved = view.cache["resolved_places"] = [
+            p for p in view.places if place_of(p).place is not None and not _in_operation_name(view, p)]
+    return resolved  # type: ignore[return-value]
+
+
 def _in_operation_name(view: DocView, p: Located) -> bool:
     """A place word inside the quoted name of an operation («معركة "طوفان الأقصى"») is not where it happened."""
     prefix = view.clitic_prefix(p.nstart)
@@ -513,7 +522,17 @@ def _in_operation_name(view: DocView, p: Located) -> bool:
 
 
 def _origin(view: DocView, p: Located) -> bool:
-    """«من مدينة درعا إلى مدينة طفس»: the place an actor or a patrol came from, not where it happened."""
+    """«من مدينة درعا إلى مدينة طفس»: the place an actor or a patrol came from, not where it happened.
+
+    Found once per place and document (cached in the view by the place's range)."""
+    memo: dict[tuple[int, int], bool] = view.cache.setdefault("origin", {})  # type: ignore[assignment]
+    hit = memo.get((p.nstart, p.nend))
+    if hit is None:
+        hit = memo[(p.nstart, p.nend)] = _origin_uncached(view, p)
+    return hit
+
+
+def _origin_uncached(view: DocView, p: Located) -> bool:
     prefix = view.clitic_prefix(p.nstart)
     prev = view.words_before(p.nstart - len(prefix), 1)
     if not prev or prev[0] not in ("من", "انطلاقا"):
