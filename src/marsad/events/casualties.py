@@ -18,8 +18,12 @@ from marsad.events.view import DocView
 from marsad.events.vocab import Cue, vocab
 from marsad.text import fold
 
-#: figures above this are cumulative tolls («3404 قتيلا منذ بداية الحرب»), not one incident's
+#: figures above this told beside a smaller one are cumulative tolls («قتل 20 … وقتل 3404 منذ بداية الحرب»)
 MAX_FIGURE = 1000
+#: figures above this are not death tolls at all
+MAX_COUNT = 100_000
+#: a four-digit number in this range may be a year, when its context says so (:func:`_is_year`)
+YEARS = range(1900, 2101)
 #: tokens after / before a death word where its figure may stand
 AFTER = 8
 BEFORE = 3
@@ -58,7 +62,7 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
             continue  # «تنفي استشهاد أي عنصر»
         if fam in ("killed", "killed_plural", "massacre"):
             n, counted = _figure(view, m, nums, fam)
-            if n is None or n > MAX_FIGURE:
+            if n is None or n > MAX_COUNT:
                 continue
             per_sent_k.setdefault(si, []).append((n, counted))
             out.spans.append((m.nstart, m.nend))
@@ -75,8 +79,11 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
 
 def _sentence_total(figures: list[tuple[int, bool]]) -> int:
     """Deaths told in one sentence: distinct counted groups add up («قتل 10 حوثيين … فيما قتل أربعة من
-    المقاومة» → 14); an uncounted plural («قتلى») only stands when nothing is counted."""
+    المقاومة» → 14), leaving out figures above :data:`MAX_FIGURE` told beside smaller ones (cumulative
+    tolls); an uncounted plural («قتلى») only stands when nothing is counted."""
     counted = [n for n, c in figures if c]
+    if any(n <= MAX_FIGURE for n in counted):
+        counted = [n for n in counted if n <= MAX_FIGURE]  # a cumulative toll beside the incident's figure
     if counted:
         # the same figure told twice in one sentence («مقتل 30 … 30 قتيلاً») is one group
         return sum(sorted(set(counted)))
@@ -134,7 +141,7 @@ def _met_figure(view: DocView, npos: int, nums) -> int | None:
         if key in _MET:
             for j in range(k + 1, ti):
                 t = view.tokens[j]
-                if t.key.isdigit():
+                if t.key.isdigit() and not _is_year(view, j):
                     return int(t.key) if int(t.key) < 100000 else None
                 for n in nums:
                     if n.nstart == t.nstart and n.payloads[0].family in ("number", "dual"):
@@ -157,6 +164,8 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
     for k in range(ti + 1, min(len(view.tokens), ti + 1 + AFTER)):
         t = view.tokens[k].key
         if t.isdigit():
+            if _is_year(view, k):
+                continue  # «قتل في أيار 2014 خمسة»: a year, not the figure
             if _gap_ok(view, ti + 1, k, nums):
                 return int(t) if int(t) < 100000 else None
             break
@@ -167,6 +176,8 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
     for k in range(t0 - 1, max(-1, t0 - 1 - BEFORE), -1):
         t = view.tokens[k].key
         if t.isdigit():
+            if _is_year(view, k):
+                break  # «في عام 2014 قتل …»: the year, not the figure
             return int(t) if int(t) < 100000 else None
         if t in (",", ".", ":"):
             break
@@ -174,6 +185,31 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
             if n.nstart == view.tokens[k].nstart and n.payloads[0].family in ("number", "vague", "dual"):
                 return _value(view, n, nums)
     return None
+
+
+#: words before a number that make it a year («عام 2014», «منذ 2011»)
+_YEAR_WORDS = frozenset(fold(w) for w in (
+    "عام", "العام", "لعام", "والعام", "سنة", "السنة", "لسنة", "منذ", "مطلع", "أواخر", "أوائل", "منتصف", "صيف",
+    "شتاء", "ربيع", "خريف"))
+
+
+#: words that open a date («يوم 9/5/2023», «عام 2014»)
+_DATE_LEADS = frozenset(fold(w) for w in ("يوم", "عام", "العام", "سنة", "في", "منذ", "مطلع", "أواخر", "منتصف"))
+
+
+def _is_year(view: DocView, k: int) -> bool:
+    """Whether digit token ``k`` belongs to a date, not a figure: inside a date the time stage read
+    («9/5/2023», «12 أيار 2014»), or 1900–2100 after «عام/سنة/منذ» or next to a «/» or «-» («5/3/2014»)."""
+    t = view.tokens[k]
+    if any(d.nstart <= t.nstart < d.nend for d in view.dates):
+        return True  # a day, month or year of a date the time stage read («9/5/2023», «12 أيار 2014»)
+    if int(t.key) not in YEARS:
+        return False
+    if k > 0:
+        prev = view.tokens[k - 1].key
+        if prev in _YEAR_WORDS or prev in ("/", "-"):
+            return True
+    return k + 1 < len(view.tokens) and view.tokens[k + 1].key in ("/", "-")
 
 
 def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
@@ -186,6 +222,9 @@ def _gap_ok(view: DocView, i: int, j: int, nums) -> bool:
             continue  # «قتل مسلحو التنظيم ثلاثة جنود»: the killer stands between the verb and the figure
         if any(d.nstart <= t.nstart < d.nend for d in view.dates):
             continue  # «قتل أمس خمسة مدنيين»: a date between the verb and the figure
+        if (t.key in _DATE_LEADS and k + 1 < len(view.tokens)
+                and any(d.nstart <= view.tokens[k + 1].nstart < d.nend for d in view.dates)):
+            continue  # «قتل عام 2014 ثلاثة جنود», «قتل يوم 9/5/2023 …»: the word that opens a date
         if k in hedge_tokens or t.key in _GAP_WORDS:
             continue
         if any(n.nstart <= t.nstart < n.nend and n.payloads[0].family == "hedge" for n in nums):
