@@ -300,11 +300,18 @@ VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against 
 
 @lru_cache(maxsize=1)
 def _resolver() -> Callable[[str], Actor | None] | None:
+    """The actor resolver for short phrases, memoized per phrase (the same few phrases recur in
+    every article). The Actor it returns is shared: callers copy it (``replace``) before use."""
     try:
         from marsad.stages.actors import resolve_actor_text
     except ImportError:
         return None
-    return resolve_actor_text
+
+    @lru_cache(maxsize=8192)
+    def resolve(text: str) -> Actor | None:
+        return resolve_actor_text(text)
+
+    return resolve
 
 
 def _implied_attacker(view: DocView, men: Mention) -> tuple[Actor, tuple[int, int] | None] | None:
