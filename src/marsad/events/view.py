@@ -40,6 +40,9 @@ class DocView:
     places: list[Located] = field(default_factory=list)
     dates: list[Located] = field(default_factory=list)
     cache: dict[str, object] = field(default_factory=dict)
+    #: ``tokens[i].key`` and ``tokens[i].nend`` in token order, built once per document
+    token_keys: list[str] = field(default_factory=list)
+    token_ends: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, doc: Document) -> DocView:
@@ -57,7 +60,8 @@ class DocView:
             sents = [(cls._n_start(nt, s.start), cls._n_end(nt, s.end)) for s in doc.sentences]
         else:
             sents = sentence_bounds(nt)
-        v = cls(doc, nt, tokens, [t.nstart for t in tokens], sents)
+        v = cls(doc, nt, tokens, [t.nstart for t in tokens], sents,
+                token_keys=[t.key for t in tokens], token_ends=[t.nend for t in tokens])
         for e in doc.entities:
             if e.label == "ACTOR" and e.attrs.get("actor") is not None:
                 v.actors.append(Located(cls._n_start(nt, e.start), cls._n_end(nt, e.end), e))
@@ -91,7 +95,8 @@ class DocView:
 
     def token_containing(self, npos: int) -> int:
         """Index of the token containing (or last starting before) normalized ``npos``."""
-        return max(0, bisect_right(self.token_starts, npos) - 1)
+        i = bisect_right(self.token_starts, npos) - 1
+        return i if i > 0 else 0
 
     def sentence_index(self, npos: int) -> int:
         """Index of the sentence holding normalized ``npos`` (the last one starting before it)."""
@@ -108,23 +113,30 @@ class DocView:
         return Evidence(role, s, e, self.doc.text[s:e])
 
     def words_before(self, npos: int, n: int, floor: int = 0) -> list[str]:
-        """Up to ``n`` token keys ending before ``npos`` (not before ``floor``), nearest last."""
-        j = self.token_at(npos)
-        out = []
-        k = j - 1
-        while k >= 0 and len(out) < n and self.tokens[k].nstart >= floor:
-            out.append(self.tokens[k].key)
-            k -= 1
-        return out[::-1]
+        """Up to ``n`` token keys ending before ``npos`` (not before ``floor``), nearest last.
+
+        The keys of the tokens starting before ``npos`` and at or after ``floor``, the last ``n`` of
+        them (tokens are in order, so both limits are bisections)."""
+        starts = self.token_starts
+        j = bisect_left(starts, npos)
+        lo = j - n
+        if floor > 0:
+            f = bisect_left(starts, floor)
+            if f > lo:
+                lo = f
+        if lo < 0:
+            lo = 0
+        return self.token_keys[lo:j] if lo < j else []
 
     def words_after(self, npos: int, n: int, ceil: int | None = None) -> list[str]:
-        j = self.token_at(npos)
-        out = []
-        lim = len(self.key) if ceil is None else ceil
-        while j < len(self.tokens) and len(out) < n and self.tokens[j].nend <= lim:
-            out.append(self.tokens[j].key)
-            j += 1
-        return out
+        """Up to ``n`` token keys starting at or after ``npos`` and ending by ``ceil`` (default: the end)."""
+        j = bisect_left(self.token_starts, npos)
+        hi = j + n
+        if ceil is not None:
+            c = bisect_right(self.token_ends, ceil)
+            if c < hi:
+                hi = c
+        return self.token_keys[j:hi] if j < hi else []
 
     def in_range(self, items: list[Located], a: int, b: int) -> list[Located]:
         return [x for x in items if x.nstart >= a and x.nend <= b]
