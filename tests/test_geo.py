@@ -333,3 +333,15 @@ def test_clitic_or_part_of_the_name(geocoder: Geocoder) -> None:
     # «وجدة» is Oujda (Morocco) or «و» + Jeddah: the Saudi places around it decide
     t = only(geocoder, "افتتحت محطات في الرياض والدمام وجدة والطائف", "وجدة")
     assert t.place and t.place.country == "SA"
+
+
+def test_big_foreign_cities_without_their_country(geocoder: Geocoder) -> None:
+    # a capital or a large city after a preposition is taken even when the article names no country
+    t = only(geocoder, "انفجرت سيارة مفخخة في قندهار صباح اليوم", "قندهار")
+    assert t.place and t.place.country == "AF"
+    t = only(geocoder, "قتل جنديان في هجوم مسلح في كابول", "كابول")
+    assert t.place and t.place.country == "AF"  # the capital, not the village of the same name in Galilee
+    # ... but not through a clitic («باراك» is not ب + «أراك») nor when the name is an everyday word
+    assert places(geocoder, "التقى الرئيس باراك أوباما بالوفد") == []
+    assert all(t.place and t.place.country != "ID" for t in places(geocoder, "تجمع المتظاهرون في ميدان التحرير"))
+    assert places(geocoder, "صواريخ من طراز أرض أرض") == []

@@ -44,7 +44,9 @@ that is a sum of explainable parts (shown by ``marsad geocode``):
 ``foreign``
     −1.5 for a place outside the Arab world and Israel when the article names
     nothing else in its country (the Arabic-script names of foreign towns in
-    GeoNames often spell ordinary Arabic words: «ليل», «أن», «هوية»).
+    GeoNames often spell ordinary Arabic words: «ليل», «أن», «هوية»); not for a
+    big city (:data:`PROMINENT_FOREIGN`), which is
+    taken after a preposition or a trigger word even when its country is not named.
 
 Context parts use the previous round's choices; two rounds are run, so the
 result does not depend on the order of names. Names then rejected as
@@ -76,6 +78,10 @@ COUNTRYSIDE_KM = 25.0
 MAX_CANDIDATES = 40
 #: population from which a place is prominent enough to be taken without any cue
 PROMINENT_POPULATION = 100_000
+#: population from which a city outside :data:`NEAR` is taken without its country named in the article
+#: (Kandahar, Peshawar, Mogadishu…), when the text spells its Arabic name and a preposition or a trigger
+#: word introduces it
+PROMINENT_FOREIGN = 300_000
 #: places outside these countries need their country named in the article (or a cue) to be taken
 NEAR = frozenset("SY IQ YE LB PS IL JO EG SA AE QA BH KW OM SD SS LY TN DZ MA MR SO DJ KM EH".split())
 #: score parts that depend on the other names of the article (recomputed every round)
@@ -604,7 +610,7 @@ class Geocoder:
                 elif best_km <= 75:
                     parts["near"] = 0.75
         if (e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated"
-                and "nation" not in static):
+                and "nation" not in static and not (e.population >= PROMINENT_FOREIGN and e.feature in POPULATED)):
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
             if any(_inside(e, c.entry) for c in cont.candidates[:5]):
@@ -622,10 +628,12 @@ class Geocoder:
         cued = bool(t.trigger or t.modifier in ("countryside", "near", "direction"))
         direct = bool(t.trigger) and not t.inherited
         explicit = t.prep in self.cues.prepositions and t.prep not in ("و", "")
-        if "foreign" in best.parts and e.population < 1_000_000:
+        # a preposition standing as its own word («في قندهار»), not a clitic («باراك» is not ب + «اراك»)
+        prominent = (direct or (explicit and len(t.prep) > 1)) and self._prominent_foreign(t, best)
+        if "foreign" in best.parts and e.population < 1_000_000 and not prominent:
             t.rejected = "foreign place whose country the article does not name"
             return
-        if e.country not in NEAR and e.source != "curated" and e.feature != "country" and not (
+        if e.country not in NEAR and e.source != "curated" and e.feature != "country" and not prominent and not (
                 (e.population >= 1_000_000 and (explicit or direct or "country" in best.parts or "nation" in best.parts))
                 or (direct and ("country" in best.parts or "nation" in best.parts))):
             t.rejected = "foreign town without its country and a cue"
@@ -650,6 +658,17 @@ class Geocoder:
                 t.rejected = "rare name without a cue, a preposition or a place close by"
                 return
         t.chosen = best
+
+    def _prominent_foreign(self, t: Toponym, best: Candidate) -> bool:
+        """A big foreign city (national capital or large town, :data:`PROMINENT_FOREIGN`) named by a name that
+        is neither a cue-listed common word nor a short (≤ 3 letters) one."""
+        e = best.entry
+        if e.population < PROMINENT_FOREIGN or e.feature not in POPULATED:
+            return False
+        bare = t.key[2:] if t.key.startswith("ال") else t.key
+        if len(bare.replace(" ", "")) <= 3 or t.adjective_like:
+            return False
+        return not (t.key in self.cues.ambiguous or bare in self.cues.ambiguous or t.key in self.cues.stopnames)
 
     # ------------------------------------------------------------------ places
 
