@@ -345,3 +345,13 @@ def test_big_foreign_cities_without_their_country(geocoder: Geocoder) -> None:
     assert places(geocoder, "التقى الرئيس باراك أوباما بالوفد") == []
     assert all(t.place and t.place.country != "ID" for t in places(geocoder, "تجمع المتظاهرون في ميدان التحرير"))
     assert places(geocoder, "صواريخ من طراز أرض أرض") == []
+
+
+def test_the_neighbour_across_a_border_is_not_a_place_of_the_article(geocoder: Geocoder) -> None:
+    text = "تسلل مسلحون عبر الحدود مع سوريا إلى محافظة الأنبار وهاجموا نقطة للجيش العراقي"
+    assert [t.place.country for t in places(geocoder, text) if t.place] == ["IQ"]
+    # without places of another country, the border country stays
+    t = only(geocoder, "اشتباكات عنيفة على الحدود مع سوريا", "سوريا")
+    assert t.place and t.place.country == "SY"
+    # a country named otherwise in the same article is kept
+    assert {"IQ", "SY"} <= {t.place.country for t in places(geocoder, "زار وفد من سوريا محافظة الأنبار") if t.place}

@@ -734,6 +734,7 @@ class Geocoder:
         tops = self.find(nt, tokens, entities)
         self.rank(tops, outlet=outlet)
         self.resolve(tops, nt)
+        _across_borders(tops, nt)
         return tops
 
 
@@ -825,3 +826,25 @@ def main_place(tops: list[Toponym]) -> Toponym | None:
         return None
     best = max(counts, key=lambda k: (counts[k], -first[k].start))
     return first[best]
+
+
+#: words before a country that name its border («عبر الحدود مع سوريا», «على حدود إيران»)
+_BORDER_WORDS = frozenset(fold(w) for w in ("الحدود", "حدود", "الحدودي", "الحدودية", "حدودها", "حدوده", "حدودنا",
+                                            "بالحدود", "والحدود", "للحدود"))
+
+
+def _across_borders(tops: list[Toponym], nt: NormText) -> None:
+    """Drop a country named as the other side of a border («عبر الحدود مع سوريا») when the article places things
+    in another country: the event is on this side, in the article's country, not in the neighbour."""
+    placed = [t for t in tops if t.place is not None and not t.rejected]
+    for t in placed:
+        assert t.place is not None
+        if t.place.feature != "country":
+            continue
+        words = nt.key[max(0, t.nstart - 30):t.nstart].split()[-2:]
+        if not words or t.prep or not (words[-1] in _BORDER_WORDS
+                                       or (words[-1] == "مع" and len(words) == 2 and words[0] in _BORDER_WORDS)):
+            continue
+        if any(o.place is not None and o.place.country and o.place.country != t.place.country for o in placed):
+            t.rejected = "the neighbour across a border named with another country's places"
+            t.place = None
