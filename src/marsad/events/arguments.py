@@ -97,7 +97,14 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
     after = [a for a in cands if a.nstart >= men.nend]
-    marks = {id(a): "patient" if _is_site(view, a) else _marker(view, a, men.seg_start) for a in cands}
+    memo: dict[tuple[int, int], str] = view.cache.setdefault("marks", {})  # type: ignore[assignment]
+    marks = {}
+    for a in cands:
+        # the mark depends on the actor and the segment start only: found once per pair and document
+        mark = memo.get((id(a), men.seg_start))
+        if mark is None:
+            mark = memo[(id(a), men.seg_start)] = "patient" if _is_site(view, a) else _marker(view, a, men.seg_start)
+        marks[id(a)] = mark
     for a, b in pairwise(cands):
         # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
         if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:
@@ -250,15 +257,19 @@ def _genitive_agent(view: DocView, men: Mention, a: Located) -> bool:
 
 
 def _in_modal_phrase(view: DocView, a: Located) -> bool:
-    """«تهديدات إيران وحزب الله»: an actor named inside a threat, demand or condemnation is no participant."""
+    """«تهديدات إيران وحزب الله»: an actor named inside a threat, demand or condemnation is no participant.
+
+    Found once per actor and document (cached in the view)."""
     cues = view.cache.get("modality")
     if not cues:
         return False
-    for c in cues:  # type: ignore[union-attr]
-        if c.payloads[0].family in ("threat", "demand", "condemnation") and c.nend <= a.nstart \
-                and len(view.words_before(a.nstart, 4, c.nend)) <= 2:
-            return True
-    return False
+    memo: dict[int, bool] = view.cache.setdefault("in_modal", {})  # type: ignore[assignment]
+    hit = memo.get(id(a))
+    if hit is None:
+        hit = memo[id(a)] = any(
+            c.payloads[0].family in ("threat", "demand", "condemnation") and c.nend <= a.nstart
+            and len(view.words_before(a.nstart, 4, c.nend)) <= 2 for c in cues)  # type: ignore[union-attr]
+    return hit
 
 
 def _pronoun_subject(view: DocView, men: Mention) -> bool:

@@ -31,16 +31,10 @@ FLAG = frozenset({"background"})
 
 def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tuple[int, int] | None]:
     """The modality family governing the trigger at normalized [nstart, nend) and its cue's range."""
-    v = vocab()
-    cues = _cues(view)
     ti = view.token_containing(nstart)
     tj = view.token_containing(max(nstart, nend - 1))
     best: tuple[int, str, tuple[int, int]] | None = None
-    for c in cues:
-        fam = c.payloads[0].family
-        wb, wa = v.windows[fam]
-        ci = view.token_containing(c.nstart)
-        cj = view.token_containing(max(c.nstart, c.nend - 1))
+    for fam, wb, wa, ci, cj, span in _cue_tokens(view):
         if cj < ti:
             dist = ti - cj
             if dist > wb or _broken(view, cj + 1, ti, soft=(fam not in ("trend", "denial"))):
@@ -54,7 +48,7 @@ def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tupl
         else:
             continue
         if best is None or dist < best[0]:
-            best = (dist, fam, (c.nstart, c.nend))
+            best = (dist, fam, span)
     if best is None:
         return None, None
     return best[1], best[2]
@@ -65,6 +59,22 @@ def _cues(view: DocView) -> list:
     if "modality" not in view.cache:
         view.cache["modality"] = vocab().modality.find(view.nt)
     return view.cache["modality"]  # type: ignore[return-value]
+
+
+def _cue_tokens(view: DocView) -> list[tuple[str, int, int, int, int, tuple[int, int]]]:
+    """Each modality cue of the document as (family, window before, window after, first token, last token,
+    normalized range), found once per view (every trigger of the document is compared with all of them)."""
+    out = view.cache.get("modality_tokens")
+    if out is None:
+        windows = vocab().windows
+        out = []
+        for c in _cues(view):
+            fam = c.payloads[0].family
+            wb, wa = windows[fam]
+            out.append((fam, wb, wa, view.token_containing(c.nstart), view.token_containing(max(c.nstart, c.nend - 1)),
+                        (c.nstart, c.nend)))
+        view.cache["modality_tokens"] = out
+    return out  # type: ignore[return-value]
 
 
 def _broken(view: DocView, i: int, j: int, *, soft: bool) -> bool:
