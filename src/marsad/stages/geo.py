@@ -68,7 +68,11 @@ def _word_before(doc: Document, pos: int) -> tuple[str, str]:
 
 
 def _is_origin(doc: Document, pm: PlaceMention) -> bool:
-    prev, clitic = _word_before(doc, pm.start)
+    return _origin_words(*_word_before(doc, pm.start))
+
+
+def _origin_words(prev: str, clitic: str) -> bool:
+    """«من X», «انطلاقا من X», «منX»: the word before a place (or its clitic) names where an attack came from."""
     return prev == "من" or prev.endswith("انطلاقا") or clitic.endswith("من")
 
 
@@ -94,7 +98,7 @@ def event_location(doc: Document, start: int, end: int, anchor: int) -> Place | 
     def key(pm: PlaceMention) -> tuple:
         assert pm.place is not None
         prev, clitic = _word_before(doc, pm.start)
-        origin = _is_origin(doc, pm)
+        origin = _origin_words(prev, clitic)
         country = pm.place.feature == "country"
         after = pm.start >= anchor
         in_prep = prev in ("في", "داخل") or clitic.endswith("ب") or prev in c.prepositions
