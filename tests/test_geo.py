@@ -345,6 +345,10 @@ def test_big_foreign_cities_without_their_country(geocoder: Geocoder) -> None:
     assert places(geocoder, "التقى الرئيس باراك أوباما بالوفد") == []
     assert all(t.place and t.place.country != "ID" for t in places(geocoder, "تجمع المتظاهرون في ميدان التحرير"))
     assert places(geocoder, "صواريخ من طراز أرض أرض") == []
+    assert all(t.place and t.place.country != "IN" for t in places(geocoder, "قتل مسلحون الشاب في سالم حسن"))
+    # a smaller foreign city does not outrank a town of the same name in the Arab world (Naples / Nabeul)
+    t = only(geocoder, "انفجرت عبوة ناسفة في نابل", "نابل")
+    assert t.place and t.place.country == "TN"
 
 
 def test_the_neighbour_across_a_border_is_not_a_place_of_the_article(geocoder: Geocoder) -> None:

@@ -542,9 +542,10 @@ class Geocoder:
                 ctx = _Context.of(live)
                 for i, t in enumerate(live):
                     cont = tops[t.container] if t.container is not None else None
+                    local = any(c.entry.country in NEAR for c in t.candidates)
                     for cand in t.candidates:
                         parts = dict(static[id(cand)])
-                        parts.update(self._context_parts(i, cand.entry, ctx, cont, parts))
+                        parts.update(self._context_parts(i, cand.entry, ctx, cont, parts, local))
                         cand.parts = parts
                         cand.score = sum(parts.values())
                     t.candidates.sort(key=_by_score)
@@ -584,7 +585,9 @@ class Geocoder:
         return parts
 
     def _context_parts(self, i: int, e: GeoEntry, ctx: _Context, cont: Toponym | None,
-                       static: dict[str, float]) -> dict[str, float]:
+                       static: dict[str, float], local: bool = False) -> dict[str, float]:
+        """The parts of a candidate that depend on the other names; ``local``: the name also has a candidate
+        in the Arab world or Israel (then only a city of a million or more escapes the ``foreign`` part)."""
         parts: dict[str, float] = {}
         own = ctx.tops.get(i)
         total = ctx.total - (1 if own is not None else 0)
@@ -610,7 +613,8 @@ class Geocoder:
                 elif best_km <= 75:
                     parts["near"] = 0.75
         if (e.country not in NEAR and e.feature != "country" and "country" not in parts and e.source != "curated"
-                and "nation" not in static and not (e.population >= PROMINENT_FOREIGN and e.feature in POPULATED)):
+                and "nation" not in static and not (e.feature in POPULATED and e.population >= (
+                    1_000_000 if local else PROMINENT_FOREIGN))):
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
             if any(_inside(e, c.entry) for c in cont.candidates[:5]):
