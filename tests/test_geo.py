@@ -127,6 +127,14 @@ def test_common_words_and_organisations_are_not_places(geocoder: Geocoder) -> No
     assert t.place and t.place.country == "YE"
 
 
+def test_a_joined_letter_is_no_preposition_for_a_common_word(geocoder: Geocoder) -> None:
+    # «بحجة» is "under the pretext", not "in Hajjah"; a separate «في» or a place word still finds the town
+    text = "منعت الميليشيات أبناء المنطقة من العودة إلى منازلهم بحجة ارتباطهم بالفصائل"
+    assert places(geocoder, text) == []
+    t = only(geocoder, "غارات جوية على مدينة حجة شمال غربي اليمن", "حجة")
+    assert t.place and t.place.country == "YE"
+
+
 def test_person_name_vs_village(geocoder: Geocoder) -> None:
     assert places(geocoder, "قتل الشاب حيان برصاص مجهولين") == []
     t = only(geocoder, "قصفت القوات السورية بلدة حيان شمال حلب", "حيان")

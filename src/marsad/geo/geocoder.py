@@ -643,8 +643,10 @@ class Geocoder:
             t.rejected = "foreign town without its country and a cue"
             return
         bare_key = t.key[2:] if t.key.startswith("ال") and t.key[2:] in self.cues.ambiguous else t.key
+        # a letter joined to a common word is no preposition for a place («بحجة» is "under the pretext")
         if (t.key in self.cues.ambiguous or bare_key in self.cues.ambiguous) and not t.trigger and not (
-                explicit and ("country" in best.parts or "near" in best.parts or "in" in best.parts)):
+                explicit and len(t.prep) > 1
+                and ("country" in best.parts or "near" in best.parts or "in" in best.parts)):
             t.rejected = "a town name that is also a common word, without a trigger or a preposition and context"
             return
         strong = cued or any(_strong(c.entry) for c in t.candidates[:8]
