@@ -154,14 +154,7 @@ def _read_jsonl(path: Path, source: str) -> Iterator[ActorEntry]:
         raise ResourceError(f"actor file {path} cannot be read ({e.strerror})", code="E222") from e
     except UnicodeDecodeError as e:
         raise ResourceError(f"actor file {path} is not UTF-8 text; convert it to UTF-8", code="E222") from e
-    for n, line in enumerate(content.splitlines(), 1):
-        s = line.strip()
-        if not s or s.startswith(("#", "//")):
-            continue
-        try:
-            rec = json.loads(s)
-        except json.JSONDecodeError as e:
-            raise ResourceError(f"{path}:{n}: not valid JSON ({e.msg}); fix or delete that line", code="E221") from e
+    for n, rec in resources.jsonl_records(content, str(path), code="E221"):
         yield entry_from_dict(rec, f"{path.name}:{n}", source=source)
 
 

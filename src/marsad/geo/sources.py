@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gettext
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -173,16 +172,8 @@ class CountrySource:
 
 @lru_cache(maxsize=4)
 def _jsonl_records(path: Path, mtime_ns: int) -> tuple[dict, ...]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        s = line.strip()
-        if not s or s.startswith(("//", "#")):
-            continue
-        try:
-            out.append(json.loads(s))
-        except json.JSONDecodeError as e:
-            raise GeoError(f"{path.name}:{n}: not valid JSON ({e}); fix or remove the line", code="E402") from e
-    return tuple(out)
+    text = path.read_text(encoding="utf-8")
+    return tuple(rec for _, rec in resources.jsonl_records(text, path.name, error=GeoError, code="E402"))
 
 
 class CuratedSource:

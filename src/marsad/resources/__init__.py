@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from marsad.errors import ResourceError
+from marsad.errors import MarsadError, ResourceError
 
 ROOT = Path(__file__).resolve().parent
 MANIFEST = ROOT / "manifest.json"
@@ -38,19 +39,26 @@ def load_json(name: str) -> Any:
         raise ResourceError(f"resource {name!r} is not valid JSON: {e}", code="E202") from e
 
 
-@cache
-def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
-    """Load a JSONL resource; lines starting with '//' or '#' are comments."""
-    out = []
-    for n, line in enumerate(path(name).read_text(encoding="utf-8").splitlines(), 1):
+def jsonl_records(content: str, where: str, *, error: type[MarsadError] = ResourceError,
+                  code: str = "E202") -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of JSONL text; blank lines and lines starting with '//' or '#' are skipped.
+
+    A malformed line raises ``error`` naming ``where:line`` and saying how to fix it.
+    """
+    for n, line in enumerate(content.splitlines(), 1):
         s = line.strip()
         if not s or s.startswith(("//", "#")):
             continue
         try:
-            out.append(json.loads(s))
+            yield n, json.loads(s)
         except json.JSONDecodeError as e:
-            raise ResourceError(f"resource {name}:{n} is not valid JSON: {e}", code="E202") from e
-    return tuple(out)
+            raise error(f"{where}:{n}: not valid JSON ({e.msg}); fix or delete that line", code=code) from e
+
+
+@cache
+def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
+    """Load a bundled JSONL resource (comments allowed, see :func:`jsonl_records`)."""
+    return tuple(rec for _, rec in jsonl_records(path(name).read_text(encoding="utf-8"), f"resource {name}"))
 
 
 def sha256(p: Path) -> str:
