@@ -254,6 +254,8 @@ class SQLStore(Store):
         #: ids of actor/place rows known to be committed (rows are never deleted), and those of the open transaction
         self._row_ids: dict[tuple[str, str], int] = {}
         self._new_row_ids: dict[tuple[str, str], int] = {}
+        #: how many write transactions are open (nested ones join the outermost)
+        self._depth = 0
 
     # ---- backend hooks
     @abstractmethod
@@ -264,8 +266,25 @@ class SQLStore(Store):
 
     @abstractmethod
     @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """The outermost write transaction; only one runs at a time across processes."""
+
+    @contextmanager
     def _write(self) -> Iterator[None]:
-        """A write transaction; only one runs at a time across processes."""
+        """A write transaction; a nested call joins the one already open."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._transaction():
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
 
     @contextmanager
     def _read(self) -> Iterator[None]:

@@ -45,7 +45,6 @@ class PostgresStore(SQLStore):
             msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise StoreError(f"cannot connect to PostgreSQL at {self.url} ({msg}); check that the server runs "
                              "and the URL is right (postgresql://USER@HOST:PORT/DB)", code="E301") from e
-        self._depth = 0
         self.migrate()
 
     def close(self) -> None:
@@ -59,21 +58,10 @@ class PostgresStore(SQLStore):
             cur.executemany(self._sql(sql), rows)
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
-        try:
-            with self.conn.transaction():
-                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                yield
-        finally:
-            self._depth = 0
+    def _transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield
 
     def _document_transaction(self) -> None:
         # An ingested document may skip the wait for its commit to reach the disk: the commit stays

@@ -40,7 +40,6 @@ class SQLiteStore(SQLStore):
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the database {self.path} ({e}); check the path and its permissions, "
                              "or pass another one with --db", code="E301") from e
-        self._depth = 0
         try:
             self.migrate()
         except sqlite3.DatabaseError as e:
@@ -58,20 +57,12 @@ class SQLiteStore(SQLStore):
         self.conn.executemany(sql, rows)
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _transaction(self) -> Iterator[None]:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             raise StoreError(f"the database {self.path} is locked by another writer ({e}); "
                              "wait for the other marsad process to finish", code="E306") from e
-        self._depth = 1
         try:
             yield
         except BaseException:
@@ -79,8 +70,6 @@ class SQLiteStore(SQLStore):
             raise
         else:
             self.conn.execute("COMMIT")
-        finally:
-            self._depth = 0
 
     @contextmanager
     def _read(self) -> Iterator[None]:
