@@ -92,17 +92,24 @@ class Lexicon(Generic[T]):
         self._auto: Any = None
         self._format = FORMAT
         self._default_suffixes = suffixes
+        #: the :class:`MultiLexicon` that scans this lexicon together with others, and this lexicon's slot in it
+        self._group: MultiLexicon | None = None
+        self._slot = 0
         for surface, payload in entries:
             self.add(surface, payload)
 
     def __len__(self) -> int:
         return len(self._patterns)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the group: a :class:`MultiLexicon` belongs to the process that made it."""
+        return {**self.__dict__, "_group": None, "_slot": 0}
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickle; an automaton compiled by another version of this class is dropped and rebuilt on use."""
         if state.get("_format") != FORMAT:
             state = {**state, "_auto": None, "_format": FORMAT}
-        self.__dict__.update(state)
+        self.__dict__.update({"_group": None, "_slot": 0, **state})
 
     def add(self, surface: str, payload: T, *, suffixes: bool | None = None) -> None:
         key = " ".join(fold(surface).split())
@@ -114,6 +121,8 @@ class Lexicon(Generic[T]):
             if variant.startswith("ال") and len(variant) > 3:
                 self._put(_LAM + variant[2:], payload, sfx, True)
         self._auto = None
+        if self._group is not None:
+            self._group._auto = None
 
     def _put(self, key: str, payload: T, suffixes: bool, lam: bool) -> None:
         e = self._patterns.get(key)
@@ -137,54 +146,134 @@ class Lexicon(Generic[T]):
         self._auto = auto
 
     def find(self, nt: NormText, *, overlapping: bool = False) -> list[Match[T]]:
-        if self._auto is None:
-            self.compile()
-        if not self._patterns:
+        """Matches over ``nt.key`` with original offsets: non-overlapping (longest first, then leftmost)
+        in text order, or every accepted match ordered by start, longest first (``overlapping=True``)."""
+        group = self._group
+        if group is not None:
+            raw: Iterable[tuple[int, _Entry[T]]] = group._raw(nt, self)
+        else:
+            if self._auto is None:
+                self.compile()
+            if not self._patterns:
+                return []
+            raw = self._auto.iter(nt.key)
+        hits = _accept(raw, nt.key)
+        if not hits:
             return []
-        key = nt.key
-        n = len(key)
-        starts, ends, original = nt.starts, nt.ends, nt.original
-        hits: list[tuple[int, int, _Entry[T], str]] = []
-        for end_idx, e in self._auto.iter(key):
-            b = end_idx + 1
-            a = b - e.size
-            # left boundary: start of a word, or after a proclitic sequence
-            if a > 0 and key[a - 1].isalpha():
-                ws = a - 1
-                while ws > 0 and key[ws - 1].isalpha():
-                    ws -= 1
-                prefix = key[ws:a]
-                if e.lam_variant:
-                    # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
-                    if prefix not in _LAM_PREFIXES:
-                        continue
-                elif prefix not in _PROCLITIC_SET:
-                    continue
-                elif e.article and prefix.endswith("ال"):
-                    continue
-            elif e.lam_variant:
-                continue
-            else:
-                prefix = ""
-            # right boundary
-            if b < n and key[b].isalpha():
-                if not e.suffixes:
-                    continue
-                we = b + 1
-                while we < n and key[we].isalpha():
-                    we += 1
-                if key[b:we] not in SUFFIXES:
-                    continue
-            hits.append((a, b, e, prefix))
         if overlapping:
             hits.sort(key=_by_start_longest)
         else:
             hits = _longest_hits(hits)
+        starts, ends, original = nt.starts, nt.ends, nt.original
         out: list[Match[T]] = []
+        add = out.append
         for a, b, e, prefix in hits:
             s, t = starts[a], ends[b - 1]  # = nt.to_original(a, b) for 0 <= a < b <= n
-            out.append(_match(s, t, a, b, original[s:t], e.key, e.frozen, prefix))
+            add(_match(s, t, a, b, original[s:t], e.key, e.frozen, prefix))
         return out
+
+
+def _accept(raw: Iterable[tuple[int, _Entry[T]]], key: str) -> list[tuple[int, int, _Entry[T], str]]:
+    """The automaton's hits ``(end index, entry)`` that sit on clitic-aware word boundaries, as
+    ``(nstart, nend, entry, proclitics)``.
+
+    The cheap right-boundary test comes first: most hits the automaton reports inside a word
+    end before more letters and have no suffixes allowed, so they are dropped without looking back.
+    """
+    n = len(key)
+    hits: list[tuple[int, int, _Entry[T], str]] = []
+    add = hits.append
+    for end_idx, e in raw:
+        b = end_idx + 1
+        # right boundary: the end of a word, or (when the entry allows it) before a suffix
+        inside = b < n and key[b].isalpha()
+        if inside and not e.suffixes:
+            continue
+        a = b - e.size
+        # left boundary: start of a word, or after a proclitic sequence
+        if a > 0 and key[a - 1].isalpha():
+            ws = a - 1
+            while ws > 0 and key[ws - 1].isalpha():
+                ws -= 1
+            prefix = key[ws:a]
+            if e.lam_variant:
+                # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
+                if prefix not in _LAM_PREFIXES:
+                    continue
+            elif prefix not in _PROCLITIC_SET:
+                continue
+            elif e.article and prefix.endswith("ال"):
+                continue
+        elif e.lam_variant:
+            continue
+        else:
+            prefix = ""
+        if inside:
+            we = b + 1
+            while we < n and key[we].isalpha():
+                we += 1
+            if key[b:we] not in SUFFIXES:
+                continue
+        add((a, b, e, prefix))
+    return hits
+
+
+class MultiLexicon:
+    """Several lexicons scanned in one pass over a text: one automaton holds the patterns of all.
+
+    Made once over lexicons that are matched against the same texts (the event vocabulary's
+    triggers, weapons, cue words…). Afterwards each member's :meth:`Lexicon.find` works as
+    before, with the same results, but the first member asked about a :class:`NormText` scans
+    it for every member at once; the raw hits of the last text scanned are kept for the others.
+    A lexicon belongs to at most one group; adding entries to a member recompiles the group on use.
+    """
+
+    def __init__(self, lexicons: Iterable[Lexicon[Any]]) -> None:
+        self.members: tuple[Lexicon[Any], ...] = tuple(lexicons)
+        for slot, lex in enumerate(self.members):
+            if lex._group is not None and lex._group is not self:
+                raise ValueError("a lexicon can belong to one MultiLexicon only")
+            lex._group, lex._slot = self, slot
+        self._auto: Any = None
+        self._empty = True
+        #: ``(text, raw hits per member)`` of the last text scanned
+        self._last: tuple[NormText, list[list[tuple[int, _Entry[Any]]]]] | None = None
+
+    def compile(self) -> None:
+        """Build the shared automaton: every pattern key → the ``(slot, entry)`` pairs of the members that have it."""
+        table: dict[str, list[tuple[int, _Entry[Any]]]] = {}
+        for slot, lex in enumerate(self.members):
+            if lex._auto is None:
+                lex.compile()  # fills each entry's size, payload tuple and article flag
+            for key, e in lex._patterns.items():
+                table.setdefault(key, []).append((slot, e))
+        auto = ahocorasick.Automaton()
+        for key, pairs in table.items():
+            auto.add_word(key, tuple(pairs))
+        if table:
+            auto.make_automaton()
+        self._empty = not table
+        self._last = None
+        self._auto = auto
+
+    def find_all(self, nt: NormText) -> list[list[Match[Any]]]:
+        """Every member's :meth:`Lexicon.find` of ``nt``, in member order (one scan)."""
+        return [lex.find(nt) for lex in self.members]
+
+    def _raw(self, nt: NormText, lex: Lexicon[Any]) -> list[tuple[int, _Entry[Any]]]:
+        """The automaton hits ``(end index, entry)`` of member ``lex`` in ``nt.key``, in the order its own automaton
+        reports them (by end, longest first)."""
+        last = self._last
+        if last is None or last[0] is not nt or self._auto is None:
+            if self._auto is None:
+                self.compile()
+            buckets: list[list[tuple[int, _Entry[Any]]]] = [[] for _ in self.members]
+            if not self._empty:
+                for end_idx, pairs in self._auto.iter(nt.key):
+                    for slot, e in pairs:
+                        buckets[slot].append((end_idx, e))
+            last = self._last = (nt, buckets)
+        return last[1][lex._slot]
 
 
 _LAM_PREFIXES = frozenset({"ل", "ول", "فل"})
@@ -201,6 +290,13 @@ def _by_length_then_start(h: tuple[int, int, Any, str]) -> tuple[int, int]:
 def _longest_hits(hits: list[tuple[int, int, _Entry[T], str]]) -> list[tuple[int, int, _Entry[T], str]]:
     """Non-overlapping hits ``(nstart, nend, entry, prefix)``, longest first, then leftmost (as :func:`_longest`)."""
     if len(hits) < 2:
+        return hits
+    prev = -1
+    for h in hits:  # the usual case: no two hits overlap, and then every hit is kept, in text order
+        if h[0] < prev:
+            break
+        prev = h[1]
+    else:
         return hits
     chosen = []
     taken = bytearray(max(h[1] for h in hits))  # 1 where a chosen hit lies: linear, not quadratic

@@ -121,13 +121,14 @@ def normalize(original: str) -> NormText:
     starts = array("i")
     ends = array("i")
     pos = 0
+    idx = _index(len(original) + 1)
     for m in _BULK_RE.finditer(original):
         a, b = m.span()
         if a > pos:
             _slow(original, pos, a, parts, starts, ends)
         parts.append(m.group())
-        starts.extend(range(a, b))
-        ends.extend(range(a + 1, b + 1))
+        starts.extend(idx[a:b])  # array slices: memcpy, not one Python int per character
+        ends.extend(idx[a + 1:b + 1])
         pos = b
     if pos < len(original):
         _slow(original, pos, len(original), parts, starts, ends)
@@ -138,6 +139,17 @@ def normalize(original: str) -> NormText:
     if len(key) != len(text):  # a rare letter whose lower case is longer: fold one by one
         key = "".join(_fold_char(c) for c in text)
     return NormText(original, text, key, starts, ends)
+
+
+_INDEX = array("i", range(1 << 16))
+
+
+def _index(n: int) -> array:
+    """``array('i', range(m))`` for some ``m >= n``, built once and grown when a longer text comes."""
+    global _INDEX
+    if len(_INDEX) < n:
+        _INDEX = array("i", range(max(n, 2 * len(_INDEX))))
+    return _INDEX
 
 
 def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -248,11 +260,12 @@ def tokenize(nt: NormText) -> list[Token]:
     """Words (letters/digits) and single punctuation marks, over the matching key."""
     starts, ends = nt.starts, nt.ends
     new = tuple.__new__  # Token(...) without the NamedTuple __new__ wrapper: same object, less overhead
-    return [
-        new(Token, (starts[a], ends[b - 1], a, b, k))
-        for m in _TOKEN_RE.finditer(nt.key)
-        for (a, b), k in ((m.span(), m.group()),)
-    ]
+    out: list[Token] = []
+    add = out.append
+    for m in _TOKEN_RE.finditer(nt.key):
+        a, b = m.span()
+        add(new(Token, (starts[a], ends[b - 1], a, b, m.group())))
+    return out
 
 
 # --------------------------------------------------------------------------- sentences
