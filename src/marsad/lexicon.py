@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 import ahocorasick
@@ -288,26 +289,51 @@ def _by_length_then_start(h: tuple[int, int, Any, str]) -> tuple[int, int]:
 
 
 def _longest_hits(hits: list[tuple[int, int, _Entry[T], str]]) -> list[tuple[int, int, _Entry[T], str]]:
-    """Non-overlapping hits ``(nstart, nend, entry, prefix)``, longest first, then leftmost (as :func:`_longest`)."""
+    """Non-overlapping hits ``(nstart, nend, entry, prefix)``, longest first, then leftmost (as :func:`_longest`),
+    in text order.
+
+    The greedy choice only matters inside a group of hits that overlap one another (a connected component
+    of the overlap graph): hits are swept from the right, each group is resolved on its own and a lone hit
+    is kept as it is.
+    """
     if len(hits) < 2:
         return hits
-    prev = -1
-    for h in hits:  # the usual case: no two hits overlap, and then every hit is kept, in text order
-        if h[0] < prev:
-            break
-        prev = h[1]
-    else:
-        return hits
-    chosen = []
-    taken = bytearray(max(h[1] for h in hits))  # 1 where a chosen hit lies: linear, not quadratic
-    for h in sorted(hits, key=_by_length_then_start):
-        a, b = h[0], h[1]
-        if taken.find(1, a, b) >= 0:
+    hits.sort(key=_END)  # the automaton reports hits by end already: this is a linear check
+    chosen: list[tuple[int, int, _Entry[T], str]] = []
+    group: list[tuple[int, int, _Entry[T], str]] = []
+    low = hits[-1][1]  # the leftmost start of the current group
+    for h in reversed(hits):
+        if h[1] > low:  # overlaps a hit of the group (they all end at or after this one ends)
+            group.append(h)
+            if h[0] < low:
+                low = h[0]
             continue
-        chosen.append(h)
-        taken[a:b] = b"\x01" * (b - a)
-    chosen.sort(key=_by_start_longest)
+        if group:
+            _choose(group, chosen)
+        group = [h]
+        low = h[0]
+    _choose(group, chosen)
+    chosen.reverse()  # groups were taken right to left, each one's hits right to left
     return chosen
+
+
+_END = itemgetter(1)
+_START = itemgetter(0)
+
+
+def _choose(group: list[tuple[int, int, _Entry[T], str]], chosen: list[tuple[int, int, _Entry[T], str]]) -> None:
+    """Append the greedy choice of one group of overlapping hits (longest first, then leftmost) to ``chosen``."""
+    if len(group) == 1:
+        chosen.append(group[0])
+        return
+    kept: list[tuple[int, int, _Entry[T], str]] = []
+    for h in sorted(group, key=_by_length_then_start):
+        a, b = h[0], h[1]
+        if any(a < kb and ka < b for ka, kb, _e, _p in kept):
+            continue
+        kept.append(h)
+    kept.sort(key=_START, reverse=True)  # chosen is built right to left
+    chosen.extend(kept)
 
 
 def _variants(key: str) -> set[str]:

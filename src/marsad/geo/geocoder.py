@@ -218,6 +218,8 @@ class Geocoder:
         self.index = index or current_index()
         self.cues = cues()
         self._admin = None
+        #: ``(id(entry), surface, trigger, nation, outlet country)`` → static parts (entries live as long as the index)
+        self._static_memo: dict[tuple[int, str, str | None, str | None, str | None], dict[str, float]] = {}
         #: every feature word with every proclitic sequence before it → its feature class
         self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
                                if not (p.endswith("ال") and w.startswith("ال"))}
@@ -466,9 +468,10 @@ class Geocoder:
         live = [i for i, t in enumerate(out) if not t.rejected]
         for ia, ib in itertools.pairwise(live):
             a, b = out[ia], out[ib]
-            gap = " ".join(w for w in _WORDS_OR_PUNCT.findall(nt.key[a.nend:b.nstart]) if w not in _QUOTES)
-            if len(gap.split()) > 2:
+            words = _gap_words(nt.key, a.nend, b.nstart, 3)
+            if len(words) > 2:
                 continue
+            gap = " ".join(words)
             if gap:
                 link = gap in self.cues.in_links or (gap in ("في", "من", "،", ",") and b.modifier == "countryside")
             else:
@@ -560,6 +563,17 @@ class Geocoder:
             live = kept
 
     def _static_parts(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
+        """The parts of a candidate that do not depend on the other names (a fresh dict; memoized per process:
+        the same names with the same cues come back in article after article)."""
+        k = (id(e), t.surface, t.trigger, t.nation, ocountry)
+        got = self._static_memo.get(k)
+        if got is None:
+            if len(self._static_memo) >= 100_000:
+                self._static_memo.clear()
+            got = self._static_memo[k] = self._static_parts_of(t, e, ocountry)
+        return dict(got)
+
+    def _static_parts_of(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
         parts = {
             "feature": FEATURES[e.feature][1],
             "prominence": round(0.15 * math.log10(1 + e.population) + 0.02 * min(e.n_names, 40), 3),
@@ -603,11 +617,13 @@ class Geocoder:
             if e.feature not in _AREAL:
                 best_km = 1e9
                 elat, elon, eid = e.lat, e.lon, e.id
-                for j, o in ctx.points:  # the cheap box test first
-                    if abs(o.lat - elat) < 0.7 and abs(o.lon - elon) < 0.9 and j != i and o.id != eid:
-                        best_km = min(best_km, km(o.lat, o.lon, elat, elon))
-                        if best_km <= 25:
-                            break
+                for olat, olon, j, oid in ctx.coords:  # the cheap box test first
+                    if abs(olat - elat) < 0.7 and abs(olon - elon) < 0.9 and j != i and oid != eid:
+                        d = km(olat, olon, elat, elon)
+                        if d < best_km:
+                            best_km = d
+                            if best_km <= 25:
+                                break
                 if best_km <= 25:
                     parts["near"] = 1.5
                 elif best_km <= 75:
@@ -758,6 +774,8 @@ class _Context:
     admin1: Counter
     points: list[tuple[int, GeoEntry]]
     total: int
+    #: ``(lat, lon, index, id)`` of every point, for the distance loop
+    coords: list[tuple[float, float, int, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, live: list[Toponym]) -> _Context:
@@ -770,7 +788,7 @@ class _Context:
             if e.feature not in _AREAL and e.id not in seen:
                 seen.add(e.id)
                 points.append((i, e))
-        return cls(tops, countries, admin1, points, len(tops))
+        return cls(tops, countries, admin1, points, len(tops), [(e.lat, e.lon, i, e.id) for i, e in points])
 
 
 def _nisba_forms(index: GeoIndex) -> dict[str, str]:
@@ -791,6 +809,19 @@ def _nisba_forms(index: GeoIndex) -> dict[str, str]:
             for suf in ("ي", "يه", "يون", "يين", "يتين", "يان"):
                 for art in ("", "ال"):
                     out.setdefault(art + stem + suf, e.country)
+    return out
+
+
+def _gap_words(key: str, start: int, end: int, most: int) -> list[str]:
+    """The words and punctuation marks of ``key[start:end]`` other than quotes, the first ``most`` of them
+    (a long gap is not read to its end)."""
+    out: list[str] = []
+    for m in _WORDS_OR_PUNCT.finditer(key, start, end):
+        w = m.group()
+        if w not in _QUOTES:
+            out.append(w)
+            if len(out) >= most:
+                break
     return out
 
 
