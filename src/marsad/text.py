@@ -258,13 +258,23 @@ class Token(NamedTuple):
 
 def tokenize(nt: NormText) -> list[Token]:
     """Words (letters/digits) and single punctuation marks, over the matching key."""
-    starts, ends = nt.starts, nt.ends
+    key, starts, ends = nt.key, nt.starts, nt.ends
     new = tuple.__new__  # Token(...) without the NamedTuple __new__ wrapper: same object, less overhead
     out: list[Token] = []
     add = out.append
-    for m in _TOKEN_RE.finditer(nt.key):
-        a, b = m.span()
-        add(new(Token, (starts[a], ends[b - 1], a, b, m.group())))
+    # No token spans a space, so the key is read piece by piece between spaces: a piece of letters/digits
+    # only (most of them) is one token as it is; the regular expression reads the others.
+    pos = 0
+    for piece in key.split(" "):
+        n = len(piece)
+        if n:
+            if piece.isalnum():
+                add(new(Token, (starts[pos], ends[pos + n - 1], pos, pos + n, piece)))
+            else:
+                for m in _TOKEN_RE.finditer(key, pos, pos + n):
+                    a, b = m.span()
+                    add(new(Token, (starts[a], ends[b - 1], a, b, m.group())))
+        pos += n + 1
     return out
 
 
