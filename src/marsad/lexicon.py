@@ -323,15 +323,18 @@ _START = itemgetter(0)
 
 def _choose(group: list[tuple[int, int, _Entry[T], str]], chosen: list[tuple[int, int, _Entry[T], str]]) -> None:
     """Append the greedy choice of one group of overlapping hits (longest first, then leftmost) to ``chosen``."""
-    if len(group) == 1:
-        chosen.append(group[0])
+    if len(group) <= 2:  # one hit, or two that overlap: the longer (then the leftmost) one
+        chosen.append(min(group, key=_by_length_then_start))
         return
+    low = min(h[0] for h in group)
+    taken = bytearray(group[0][1] - low)  # 1 where a kept hit lies (the group's first hit ends last)
     kept: list[tuple[int, int, _Entry[T], str]] = []
     for h in sorted(group, key=_by_length_then_start):
-        a, b = h[0], h[1]
-        if any(a < kb and ka < b for ka, kb, _e, _p in kept):
+        a, b = h[0] - low, h[1] - low
+        if taken.find(1, a, b) >= 0:
             continue
         kept.append(h)
+        taken[a:b] = b"\x01" * (b - a)
     kept.sort(key=_START, reverse=True)  # chosen is built right to left
     chosen.extend(kept)
 
