@@ -52,7 +52,7 @@ class Match(Generic[T]):
 @dataclass(slots=True)
 class _Entry(Generic[T]):
     key: str
-    payloads: list[T]
+    payloads: list[T] | tuple[T, ...]
     suffixes: bool
     lam_variant: bool  # pattern is the «لل» form of an «ال» entry: requires a ل before it
     # filled by Lexicon.compile(): what find() needs per hit, computed once
@@ -82,7 +82,7 @@ def _match(s: int, t: int, a: int, b: int, text: str, key: str, payloads: tuple[
 
 
 #: the layout of a compiled :class:`Lexicon`; pickles made with another layout are recompiled when loaded
-FORMAT = 2
+FORMAT = 3
 
 
 class Lexicon(Generic[T]):
@@ -131,7 +131,7 @@ class Lexicon(Generic[T]):
             self._patterns[key] = _Entry(key, [payload], suffixes, lam)
         else:
             if payload not in e.payloads:
-                e.payloads.append(payload)
+                e.payloads = [*e.payloads, payload]  # a tuple once compiled
             e.suffixes = e.suffixes or suffixes
             e.lam_variant = e.lam_variant and lam
 
@@ -139,7 +139,7 @@ class Lexicon(Generic[T]):
         auto = ahocorasick.Automaton()
         for key, e in self._patterns.items():
             e.size = len(e.key)
-            e.frozen = tuple(e.payloads)
+            e.payloads = e.frozen = tuple(e.payloads)  # a tuple of atoms is no work for the garbage collector
             e.article = e.key.startswith("ال")
             auto.add_word(key, e)
         if len(self._patterns):
