@@ -82,7 +82,7 @@ def _match(s: int, t: int, a: int, b: int, text: str, key: str, payloads: tuple[
 
 
 #: the layout of a compiled :class:`Lexicon`; pickles made with another layout are recompiled when loaded
-FORMAT = 3
+FORMAT = 2
 
 
 class Lexicon(Generic[T]):
@@ -111,6 +111,10 @@ class Lexicon(Generic[T]):
         if state.get("_format") != FORMAT:
             state = {**state, "_auto": None, "_format": FORMAT}
         self.__dict__.update({"_group": None, "_slot": 0, **state})
+        if self._auto is not None:
+            for e in self._patterns.values():  # pickled by a version that kept lists: the same, as tuples
+                if type(e.payloads) is list:
+                    e.payloads = e.frozen
 
     def add(self, surface: str, payload: T, *, suffixes: bool | None = None) -> None:
         key = " ".join(fold(surface).split())
