@@ -220,6 +220,8 @@ class Geocoder:
         self._admin = None
         #: ``(id(entry), surface, trigger, nation, outlet country)`` → static parts (entries live as long as the index)
         self._static_memo: dict[tuple[int, str, str | None, str | None, str | None], dict[str, float]] = {}
+        #: ``(id(entry), id(container entry))`` → :func:`_inside` (a pure function of the two entries)
+        self._inside_memo: dict[tuple[int, int], bool] = {}
         #: every feature word with every proclitic sequence before it → its feature class
         self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
                                if not (p.endswith("ال") and w.startswith("ال"))}
@@ -633,8 +635,17 @@ class Geocoder:
                     1_000_000 if local else PROMINENT_FOREIGN))):
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
-            if any(_inside(e, c.entry) for c in cont.candidates[:5]):
-                parts["in"] = 2.5
+            memo = self._inside_memo
+            for c in cont.candidates[:5]:
+                k = (id(e), id(c.entry))
+                inside = memo.get(k)
+                if inside is None:
+                    if len(memo) >= 100_000:
+                        memo.clear()
+                    inside = memo[k] = _inside(e, c.entry)
+                if inside:
+                    parts["in"] = 2.5
+                    break
         return parts
 
     def _accept(self, t: Toponym) -> None:
