@@ -92,8 +92,15 @@ class NormText:
         n = len(self.text)
         if n == 0:
             return (0, 0)
-        start = max(0, min(start, n))
-        end = max(start, min(end, n))
+        # = start = max(0, min(start, n)); end = max(start, min(end, n)), without the calls (a hot path)
+        if start > n:
+            start = n
+        elif start < 0:
+            start = 0
+        if end > n:
+            end = n
+        if end < start:
+            end = start
         if start == end:
             pos = self.starts[start] if start < n else len(self.original)
             return (pos, pos)
