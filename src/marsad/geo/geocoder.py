@@ -219,7 +219,8 @@ class Geocoder:
         self.cues = cues()
         self._admin = None
         #: ``(id(entry), surface, trigger, nation, outlet country)`` → static parts (entries live as long as the index)
-        self._static_memo: dict[tuple[int, str, str | None, str | None, str | None], dict[str, float]] = {}
+        self._static_memo: dict[tuple[int, str, str | None, str | None, str | None],
+                                tuple[tuple[str, float], ...]] = {}
         #: ``(id(entry), id(container entry))`` → :func:`_inside` (a pure function of the two entries)
         self._inside_memo: dict[tuple[int, int], bool] = {}
         #: every feature word with every proclitic sequence before it → its feature class
@@ -570,9 +571,10 @@ class Geocoder:
         k = (id(e), t.surface, t.trigger, t.nation, ocountry)
         got = self._static_memo.get(k)
         if got is None:
-            if len(self._static_memo) >= 100_000:
+            if len(self._static_memo) >= 50_000:
                 self._static_memo.clear()
-            got = self._static_memo[k] = self._static_parts_of(t, e, ocountry)
+            # kept as a tuple of pairs: immutable, and of atoms only, so the garbage collector soon stops walking it
+            got = self._static_memo[k] = tuple(self._static_parts_of(t, e, ocountry).items())
         return dict(got)
 
     def _static_parts_of(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
@@ -640,7 +642,7 @@ class Geocoder:
                 k = (id(e), id(c.entry))
                 inside = memo.get(k)
                 if inside is None:
-                    if len(memo) >= 100_000:
+                    if len(memo) >= 50_000:
                         memo.clear()
                     inside = memo[k] = _inside(e, c.entry)
                 if inside:
