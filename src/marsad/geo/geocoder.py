@@ -64,6 +64,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from marsad import resources
@@ -93,6 +95,7 @@ _SINGLE_TRIGGERS = {"قرية": "village", "بلدة": "town", "حي": "neighbou
                     "مديرية": "admin2", "قضاء": "admin2"}
 _WORDS_OR_PUNCT = re.compile(r"[^\W_]+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
+_TOKEN_KEY = itemgetter(4)  # Token.key
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
 
@@ -422,8 +425,11 @@ class Geocoder:
         by_start = {t.nstart: t for t in out}
         starts = sorted(by_start)
         links = self.cues.in_links
-        for i, tok in enumerate(toks[:-2]):
-            feat = self._single_forms.get(tok.key)
+        forms = self._single_forms
+        # the few tokens that are trigger words, found without a Python step per token
+        for i in compress(range(len(toks) - 2), map(forms.__contains__, map(_TOKEN_KEY, toks))):
+            tok = toks[i]
+            feat = forms.get(tok.key)
             if feat is None:
                 continue
             quoted = toks[i + 1].key in _QUOTES
