@@ -327,8 +327,13 @@ _START = itemgetter(0)
 
 def _choose(group: list[tuple[int, int, _Entry[T], str]], chosen: list[tuple[int, int, _Entry[T], str]]) -> None:
     """Append the greedy choice of one group of overlapping hits (longest first, then leftmost) to ``chosen``."""
-    if len(group) <= 2:  # one hit, or two that overlap: the longer (then the leftmost) one
-        chosen.append(min(group, key=_by_length_then_start))
+    if len(group) == 1:
+        chosen.append(group[0])
+        return
+    if len(group) == 2:  # two that overlap: the longer, then the leftmost (= min by _by_length_then_start)
+        x, y = group
+        lx, ly = x[1] - x[0], y[1] - y[0]
+        chosen.append(x if lx > ly or (lx == ly and x[0] < y[0]) else y)
         return
     low = min(h[0] for h in group)
     taken = bytearray(group[0][1] - low)  # 1 where a kept hit lies (the group's first hit ends last)
