@@ -147,7 +147,7 @@ _TOKEN_REFERENCE = re.compile(r"[^\W_]+|[^\w\s]")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(ARABIC_HEAVY, st.text(alphabet=st.sampled_from(list("ab_1٣ قتل،,.\n\t  \u00a0\u2028x²½")), max_size=80)))
+@given(st.one_of(ARABIC_HEAVY, st.text(alphabet=st.sampled_from(list("ab_1٣ قتل،,.\n\t  \u00a0\u2028x²½\x1c\x1f\"«»")), max_size=80)))
 def test_tokenize_equals_the_regular_expression(s: str) -> None:
     # tokenize reads the key between spaces; the tokens must be those of the one regular expression
     nt = normalize(s)

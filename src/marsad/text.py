@@ -140,7 +140,8 @@ def normalize(original: str) -> NormText:
     if pos < len(original):
         _slow(original, pos, len(original), parts, starts, ends)
     text = _replace_all("".join(parts), _ONE_TO_ONE)
-    if _WS_FIX_RE.search(text):
+    if text and (text[0] in " \n" or text[-1] in " \n" or "  " in text or " \n" in text or "\n " in text
+                 or "\n\n" in text):  # whitespace to trim or collapse (substring tests: no regex pass)
         text, starts, ends = _collapse_ws(text, starts, ends)
     key = _replace_all(text, _FOLD_PAIRS).lower()
     if len(key) != len(text):  # a rare letter whose lower case is longer: fold one by one
@@ -180,21 +181,23 @@ def _collapse_ws(text: str, starts: array, ends: array) -> tuple[str, array, arr
     """Collapse whitespace runs to one space (one newline if the run has one); trim both ends."""
     out: list[str] = []
     ns, ne = array("i"), array("i")
-    pos = 0
-    for m in _WS_RUN_RE.finditer(text):
+    lo = len(text) - len(text.lstrip(" \n"))
+    hi = len(text.rstrip(" \n"))
+    if lo >= hi:
+        return "", ns, ne
+    pos = lo
+    for m in _WS_INNER_RE.finditer(text, lo, hi):  # runs of two or more inside the trimmed text
         a, b = m.span()
         out.append(text[pos:a])
         ns.extend(starts[pos:a])
         ne.extend(ends[pos:a])
-        pos = b
-        if a == 0 or b == len(text):
-            continue
         out.append("\n" if "\n" in m.group() else " ")
         ns.append(starts[a])
         ne.append(ends[b - 1])
-    out.append(text[pos:])
-    ns.extend(starts[pos:])
-    ne.extend(ends[pos:])
+        pos = b
+    out.append(text[pos:hi])
+    ns.extend(starts[pos:hi])
+    ne.extend(ends[pos:hi])
     return "".join(out), ns, ne
 
 
@@ -208,8 +211,7 @@ def _build_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], tuple
 
 
 _BULK_RE, _ONE_TO_ONE, _FOLD_PAIRS = _build_tables()
-_WS_FIX_RE = re.compile(r"^[ \n]|[ \n]$|[ \n]{2}")
-_WS_RUN_RE = re.compile(r"^[ \n]+|[ \n]+$|[ \n]{2,}")
+_WS_INNER_RE = re.compile(r"[ \n]{2,}")
 
 
 def fold(s: str) -> str:
@@ -269,14 +271,26 @@ def tokenize(nt: NormText) -> list[Token]:
     new = tuple.__new__  # Token(...) without the NamedTuple __new__ wrapper: same object, less overhead
     out: list[Token] = []
     add = out.append
-    # No token spans a space, so the key is read piece by piece between spaces: a piece of letters/digits
-    # only (most of them) is one token as it is; the regular expression reads the others.
+    # No token spans a space or a line break, so the key is read piece by piece between them (the same
+    # length: offsets hold): a piece of letters/digits only (most of them) is one token as it is, and so is a
+    # word with one mark before or after it («حلب،», «"قسد»); the regular expression reads the rest.
     pos = 0
-    for piece in key.split(" "):
+    for piece in key.replace("\n", " ").split(" "):
         n = len(piece)
         if n:
             if piece.isalnum():
                 add(new(Token, (starts[pos], ends[pos + n - 1], pos, pos + n, piece)))
+            elif n > 1 and piece[:-1].isalnum():  # a word, then a mark (or an underscore/odd space: no token)
+                e = pos + n - 1
+                add(new(Token, (starts[pos], ends[e - 1], pos, e, piece[:-1])))
+                mark = piece[-1]
+                if mark != "_" and not mark.isspace():
+                    add(new(Token, (starts[e], ends[e], e, e + 1, mark)))
+            elif n > 1 and piece[1:].isalnum():  # a mark, then a word
+                mark = piece[0]
+                if mark != "_" and not mark.isspace():
+                    add(new(Token, (starts[pos], ends[pos], pos, pos + 1, mark)))
+                add(new(Token, (starts[pos + 1], ends[pos + n - 1], pos + 1, pos + n, piece[1:])))
             else:
                 for m in _TOKEN_RE.finditer(key, pos, pos + n):
                     a, b = m.span()
