@@ -96,6 +96,7 @@ _SINGLE_TRIGGERS = {"قرية": "village", "بلدة": "town", "حي": "neighbou
 _WORDS_OR_PUNCT = re.compile(r"[^\W_]+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN_KEY = itemgetter(4)  # Token.key
+_TOKEN_NSTART = itemgetter(2)  # Token.nstart
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
 
@@ -241,7 +242,7 @@ class Geocoder:
              entities: list[Entity] | None = None) -> list[Toponym]:
         """Toponyms of a text, in order, before ranking (``rejected`` ones included)."""
         toks = tokens if tokens is not None else tokenize(nt)
-        tstarts = [t.nstart for t in toks]
+        tstarts = list(map(_TOKEN_NSTART, toks))
         out: list[Toponym] = []
         for m in self.index.lexicon.find(nt):
             if m.prefix.endswith("ال") and not m.key.startswith("ال"):
@@ -491,7 +492,7 @@ class Geocoder:
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
         c = self.cues
         blockers = [e for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
-        tstarts = [x.nstart for x in toks]
+        tstarts = list(map(_TOKEN_NSTART, toks))
         for t in out:
             if t.source == "trigger":
                 continue

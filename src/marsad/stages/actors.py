@@ -41,6 +41,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from marsad import resources
@@ -242,6 +243,8 @@ class _Found:
     head: str | None = None
 
 
+_TOKEN_NSTART = itemgetter(2)  # Token.nstart
+
 #: ``id(payloads)`` → ``(payloads, kinds)``: the payload tuples are the lexicon's own, so they repeat
 _KINDS: dict[int, tuple[tuple[Tag, ...], dict[str, Tag]]] = {}
 
@@ -268,7 +271,7 @@ class _Doc:
         self.res = res
         self.nt = nt
         self.tokens = tokens
-        self.tstarts = [t.nstart for t in tokens]
+        self.tstarts = list(map(_TOKEN_NSTART, tokens))  # = [t.nstart for t in tokens], without a Python step each
         self.items: list[_Item] = []
         tstarts = self.tstarts
         for m in res.lexicon.find(nt):
