@@ -66,21 +66,6 @@ _SET_MATCH = tuple(Match.__dict__[f].__set__ for f in
                    ("start", "end", "nstart", "nend", "text", "key", "payloads", "prefix"))
 
 
-def _match(s: int, t: int, a: int, b: int, text: str, key: str, payloads: tuple[T, ...], prefix: str) -> Match[T]:
-    """``Match(...)`` without the frozen dataclass ``__init__`` (half the cost; same object)."""
-    m = _new(Match)
-    f0, f1, f2, f3, f4, f5, f6, f7 = _SET_MATCH
-    f0(m, s)
-    f1(m, t)
-    f2(m, a)
-    f3(m, b)
-    f4(m, text)
-    f5(m, key)
-    f6(m, payloads)
-    f7(m, prefix)
-    return m
-
-
 #: the layout of a compiled :class:`Lexicon`; pickles made with another layout are recompiled when loaded
 FORMAT = 2
 
@@ -172,9 +157,19 @@ class Lexicon(Generic[T]):
         starts, ends, original = nt.starts, nt.ends, nt.original
         out: list[Match[T]] = []
         add = out.append
+        f0, f1, f2, f3, f4, f5, f6, f7 = _SET_MATCH
         for a, b, e, prefix in hits:
             s, t = starts[a], ends[b - 1]  # = nt.to_original(a, b) for 0 <= a < b <= n
-            add(_match(s, t, a, b, original[s:t], e.key, e.frozen, prefix))
+            m = _new(Match)  # Match(...) without the frozen dataclass __init__ (half the cost; the same object)
+            f0(m, s)
+            f1(m, t)
+            f2(m, a)
+            f3(m, b)
+            f4(m, original[s:t])
+            f5(m, e.key)
+            f6(m, e.frozen)
+            f7(m, prefix)
+            add(m)
         return out
 
 
