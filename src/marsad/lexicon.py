@@ -62,6 +62,7 @@ class _Entry(Generic[T]):
 
 
 _new = object.__new__
+#: the slot setters of Match, in field order: a Match is built without its frozen dataclass __init__
 _SET_MATCH = tuple(Match.__dict__[f].__set__ for f in
                    ("start", "end", "nstart", "nend", "text", "key", "payloads", "prefix"))
 
