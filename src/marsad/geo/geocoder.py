@@ -491,7 +491,7 @@ class Geocoder:
 
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
         c = self.cues
-        blockers = [e for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
+        blockers = [(e.start, e.end) for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
         tstarts = list(map(_TOKEN_NSTART, toks))
         for t in out:
             if t.source == "trigger":
@@ -516,8 +516,8 @@ class Geocoder:
             if t.key in c.stopnames:
                 t.rejected = "common word"
                 continue
-            if any(e.start < t.name_end and t.name_start < e.end and not (e.start >= t.name_start and e.end <= t.name_end)
-                   for e in blockers):
+            ns, ne = t.name_start, t.name_end
+            if any(s < ne and ns < e and not (s >= ns and e <= ne) for s, e in blockers):
                 t.rejected = "inside a person/organisation/actor name"
                 continue
             a = bisect_right(tstarts, t.nstart) - 1
@@ -547,6 +547,8 @@ class Geocoder:
             del t.candidates[MAX_CANDIDATES:]
             for cand in t.candidates:
                 static[id(cand)] = cand.parts
+        # whether a name has a candidate in the Arab world or Israel: the rounds reorder candidates, never change them
+        locals_ = {id(t): any(c.entry.country in NEAR for c in t.candidates) for t in live}
         for _pass in range(2):  # a second pass when names were rejected: they must not vote for the others
             for _round in range(2):
                 # a round depends only on the candidates' order (the context) and their static parts: when the
@@ -555,7 +557,7 @@ class Geocoder:
                 ctx = _Context.of(live)
                 for i, t in enumerate(live):
                     cont = tops[t.container] if t.container is not None else None
-                    local = any(c.entry.country in NEAR for c in t.candidates)
+                    local = locals_[id(t)]
                     for cand in t.candidates:
                         parts = dict(static[id(cand)])
                         parts.update(self._context_parts(i, cand.entry, ctx, cont, parts, local))
