@@ -58,12 +58,30 @@ def child(a: argparse.Namespace) -> int:
     if a.gc_freeze:
         gc.freeze()
 
-    def run(_acc: None, _item: int) -> None:
-        for doc in docs:
-            pipe(doc)
+    if a.per_stage:
+        # stage by stage over all documents: one collected region (one callgrind dump) per stage
+        for stage in pipe.stages:
+            def run_stage(_acc: None, _item: int, stage: object = stage) -> None:
+                for doc in docs:
+                    stage(doc)  # type: ignore[operator]
 
-    functools.reduce(run, [0], None)
+            functools.reduce(run_stage, [0], None)
+        print(f"stages: {' '.join(pipe.names)}")
+    else:
+        def run(_acc: None, _item: int) -> None:
+            for doc in docs:
+                pipe(doc)
+
+        functools.reduce(run, [0], None)
     print(f"articles: {len(docs)}")
+    return 0
+
+
+def _dump_total(path: Path) -> int:
+    """The event total of one callgrind dump file (its ``totals:``/``summary:`` line)."""
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith(("totals:", "summary:")):
+            return int(line.split()[1])
     return 0
 
 
@@ -76,6 +94,8 @@ def main() -> int:
     ap.add_argument("--pipeline", help="a pipeline TOML instead of the bundled default")
     ap.add_argument("--out", help="where to keep the callgrind profile (default: a temporary file, removed)")
     ap.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after the warm-up (see bench_pipeline.py)")
+    ap.add_argument("--per-stage", action="store_true",
+                    help="run each stage over all documents in turn and count each stage apart")
     a = ap.parse_args()
     if os.environ.get(_CHILD):
         return child(a)
@@ -90,6 +110,8 @@ def main() -> int:
         out = a.out or str(Path(tmp) / "callgrind.out")
         cmd = [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", "--collect-atstart=no",
                "--toggle-collect=functools_reduce", sys.executable, __file__, *sys.argv[1:]]
+        if a.per_stage:
+            cmd[2:2] = ["--dump-after=functools_reduce"]  # one profile file per stage
         env = {**os.environ, _CHILD: "1"}
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
@@ -103,6 +125,12 @@ def main() -> int:
         total, arts = int(got.group(1)), int(n.group(1))
         print(f"corpus: {', '.join(a.corpus or ['dev', 'raw'])}: {arts} articles; one warm pass"
               f"{' (resources frozen)' if a.gc_freeze else ''}")
+        if a.per_stage:
+            names = re.search(r"stages: (.*)", proc.stdout)
+            dumps = sorted(Path(out).parent.glob(Path(out).name + ".*"), key=lambda p: int(p.suffix[1:]))
+            counts = [_dump_total(p) for p in dumps]
+            for name, c in zip(names.group(1).split() if names else [], counts, strict=False):
+                print(f"  {name:<10} {c / arts / 1e6:8.2f} M instructions per article")
         print(f"instructions: {total:,} in total, {total / arts / 1e6:.2f} M per article")
         if a.out:
             print(f"profile: {out} (callgrind_annotate {out})")
