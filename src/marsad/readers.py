@@ -151,6 +151,16 @@ def read_path(path: str, *, on_error: ErrorHandler = _raise, published: date | N
             on_error(InputError(f"{path}: cannot be read ({e.strerror})", code="E101"))
             return
         name, stem, suffix = str(p), p.stem, p.suffix.lower()
+    yield from read_bytes(data, name, stem, suffix, on_error=on_error, published=published, outlet=outlet)
+
+
+def read_bytes(data: bytes, name: str, stem: str, suffix: str, *, on_error: ErrorHandler = _raise,
+               published: date | None = None, outlet: str | None = None) -> Iterator[Document]:
+    """Documents from the bytes of one input; ``suffix`` (lower case, with its dot) picks the format.
+
+    ``name`` is used in messages and ``stem`` as the id of a one-article file. This is
+    :func:`read_path` without the file system, for callers that read the bytes themselves (Spark).
+    """
     if suffix in FEED_SUFFIXES:
         yield from read_feed_bytes(data, name, on_error=on_error, published=published, outlet=outlet)
         return
