@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from marsad.events.attribution import attribution
 from marsad.events.detect import Mention
 from marsad.events.view import DocView, Located, entity_of
 from marsad.events.vocab import vocab
@@ -81,7 +82,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     if last in ctx["patient"] or last_stem in ctx["patient"] or joined in ctx["patient"] or \
             any(w in ("صفوف", "ضد", "علي", "استهداف", "باستهداف") for w in words[-2:]):
         return "patient"
-    if last.startswith(("مواقع", "مقرات", "مقر", "نقاط", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")):
+    if last.startswith(("مواقع", "موقع", "مقرات", "مقر", "نقاط", "نقطه", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")) \
+            or (last.endswith("ا") and last[:-1] in ctx["patient"]):  # «موقعاً للاحتلال»: accusative -an
         return "patient"
     if prefix.endswith("ل") or prefix.endswith("لل"):
         return "genitive"
@@ -166,6 +168,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         roles.actor2 = min(patients, key=lambda a: abs(a.nstart - men.nend))
     if passive and before and roles.actor2 is None:
         roles.actor2 = before[-1]
+    elif passive and before and roles.actor1 is None and men.event_type == "Battles" \
+            and not _same(before[-1], roles.actor2):
+        roles.actor1 = before[-1]  # «قتل جندي … في اشتباكات مع التنظيم»: the fallen side is the other party
     if roles.actor1 is None and men.trigger.pos == "n" and not _object_noun(view, men):
         # construct state «غارات التحالف», «هجوم التنظيم على …»: the noun's complement is its doer
         direct = [a for a in after if marks[id(a)] == "" and not view.words_before(
@@ -189,7 +194,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             roles.actor1 = unmarked_after[0]
     if roles.actor2 is None and roles.actor1 is not None and roles.actor1.nstart >= men.nend:
         # «قتل ثلاثة عناصر من قسد بقصف لقوات النظام»: the actor before a trigger whose agent follows it
-        prior = [a for a in before if marks[id(a)] in ("", "patient") and not _same(a, roles.actor1)]
+        att = attribution(view, men.sentence, men.nstart)
+        prior = [a for a in before if marks[id(a)] in ("", "patient") and not _same(a, roles.actor1)
+                 and not (att is not None and att[0] <= a.nstart and a.nend <= att[1])]  # not the announcer
         if prior:
             roles.actor2 = prior[-1]
     if roles.actor2 is None:

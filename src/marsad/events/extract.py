@@ -619,8 +619,8 @@ def _carry_attackers(drafts: list[Draft]) -> None:
         ev = d.event
         if ev.actor1 is not None:
             last[ev.sub_event_type] = last[ev.event_type] = ev.actor1
-            if ev.event_type in VIOLENT and ev.actor1.category != 7:
-                last["violent"] = ev.actor1
+            if ev.event_type in VIOLENT and ev.event_type != "Battles" and ev.actor1.category != 7:
+                last["violent"] = ev.actor1  # one side of a clash is no attacker for later strikes
             continue
         prev = last.get(ev.sub_event_type) or last.get(ev.event_type) or last.get("violent")
         if prev is not None and ev.event_type in VIOLENT and (
