@@ -177,6 +177,13 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
         if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
             roles.actor1 = direct[0]
+    elif roles.actor1 is None and men.trigger.pos == "n" and _ground_noun(view, men):
+        # «اقتحام قوات الاحتلال نابلس», «سيطرة قوات النظام على …»: ground is taken, not forces, so
+        # armed forces right after the noun are its doers
+        direct = [a for a in after if marks[id(a)] == "" and actor_of(a).category in _ARMED_CATEGORIES
+                  and not view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
+        if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
+            roles.actor1 = direct[0]
     if roles.actor1 is None:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
                and _genitive_agent(view, men, a)]
@@ -245,13 +252,26 @@ _OBJECT_NOUNS = ("استهداف", "اغتيال", "اعتقال", "اختطاف
                  "تحرير", "استعاده", "السيطره", "اقتحام", "حصار")
 
 
-def _object_noun(view: DocView, men: Mention) -> bool:
+#: verbal nouns whose object is ground (a town, a camp, a base): armed forces as complement are the doers
+_GROUND_NOUNS = ("اقتحام", "السيطره", "سيطره", "حصار", "استعاده", "اجتياح", "توغل")
+#: actor categories that take ground (state forces, rebels, militias, external forces)
+_ARMED_CATEGORIES = frozenset({1, 2, 3, 4, 8})
+
+
+def _verbal_noun(view: DocView, men: Mention) -> str:
     k = view.key[men.nstart:men.nend]
     for p in ("وبال", "بال", "وال", "فال", "لل", "ال", "و", "ب", "ل", "ف"):
         if k.startswith(p) and len(k) - len(p) >= 3:
-            k = k[len(p):]
-            break
-    return k.startswith(_OBJECT_NOUNS)
+            return k[len(p):]
+    return k
+
+
+def _ground_noun(view: DocView, men: Mention) -> bool:
+    return _verbal_noun(view, men).startswith(_GROUND_NOUNS)
+
+
+def _object_noun(view: DocView, men: Mention) -> bool:
+    return _verbal_noun(view, men).startswith(_OBJECT_NOUNS)
 
 
 def _genitive_agent(view: DocView, men: Mention, a: Located) -> bool:
@@ -291,13 +311,14 @@ def _is_site(view: DocView, a: Located) -> bool:
     return view.key[a.nstart:a.nend].startswith(_SITE_HEADS)
 
 
-def _finish(roles: Roles, cands: list[Located], view: DocView | None = None) -> Roles:
+def _finish(roles: Roles, cands: list[Located]) -> Roles:
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and a2 is not None and _same(a1, a2):
         roles.actor2 = None
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and (actor_of(a1).category == 7) and (a2 is None or actor_of(a2).category != 7):
         roles.actor1, roles.actor2 = a2, a1
+
     for a in cands:
         if a is roles.actor1 or a is roles.actor2:
             continue

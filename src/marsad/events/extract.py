@@ -84,6 +84,12 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
     sub = _adjust_sub(men, roles)
+    if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
+            and actor_of(roles.actor2).category in (5, 6) \
+            and (roles.actor1 is None or actor_of(roles.actor1).category not in (5, 6)):
+        # the demonstrators act; the force that meets them is actor2 («مواجهات بين الشرطة ومتظاهرين»)
+        roles.actor1, roles.actor2 = roles.actor2, roles.actor1
+        roles.assoc1, roles.assoc2 = roles.assoc2, roles.assoc1
     places, found = _places(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
@@ -588,6 +594,8 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
             break
         if not words and prefix not in ("و", "وال"):
             break
+        if words and all(w == "في" for w in words) and not _dual_head(view, out[0]):
+            break  # «في منطقة غازي عثمان باشا في إسطنبول»: the second place holds the first, no list
         pl, pp = place_of(p).place, place_of(prev).place
         if pl is None or pp is None or "country" in (pl.feature, pp.feature):
             break
