@@ -213,12 +213,12 @@ function renderMap() {
   for (let lon = Math.ceil(Math.max(-180, lonA) / step) * step; lon <= Math.min(180, lonB); lon += step) {
     const x = sx(project(lon, 0)[0]);
     g.append(svg("line", { class: "grid", x1: x, y1: 0, x2: x, y2: h }));
-    g.append(svg("text", { class: "grid-label", x: x + 3, y: h - 4 }, fmt(lon, "E", "W")));
+    if (x > 2 && x < w - 40) g.append(svg("text", { class: "grid-label", x: x + 3, y: h - 4 }, fmt(lon, "E", "W")));
   }
   for (let lat = Math.ceil(Math.max(-85, latB) / step) * step; lat <= Math.min(85, latA); lat += step) {
     const y = sy(project(0, lat)[1]);
     g.append(svg("line", { class: "grid", x1: 0, y1: y, x2: w, y2: y }));
-    g.append(svg("text", { class: "grid-label", x: 4, y: y - 3 }, fmt(lat, "N", "S")));
+    if (y > 16 && y < h - 18) g.append(svg("text", { class: "grid-label", x: 4, y: y - 3 }, fmt(lat, "N", "S")));
   }
   m.append(g);
 
@@ -401,7 +401,8 @@ function renderTimeline() {
     } else {
       d = new Date(Date.parse(firstKey) + i * (bins.unit === "week" ? 7 : 1) * 86400000).toISOString().slice(0, 10);
     }
-    t.append(svg("text", { x, y: h - 4, "text-anchor": j === 0 ? "start" : j === ticks - 1 ? "end" : "middle" }, d));
+    const half = d.length * 3; // about half the label's width at 10 px
+    t.append(svg("text", { x: Math.max(left + half, Math.min(w - right - half, x)), y: h - 4, "text-anchor": "middle" }, d));
   }
 }
 
@@ -414,7 +415,8 @@ function renderTable() {
   const tbody = $("#events tbody");
   tbody.textContent = "";
   for (const e of evs.slice(state.page * PAGE, (state.page + 1) * PAGE)) {
-    const tr = el("tr", { class: e.id === state.selected ? "sel" : null, "data-id": e.id });
+    const tr = el("tr", { class: e.id === state.selected ? "sel" : null, "data-id": e.id, tabindex: "0",
+      "aria-current": e.id === state.selected ? "true" : null });
     const type = el("td");
     const dot = el("span", { class: "dot" });
     dot.style.background = colour(e.event_type);
@@ -431,6 +433,7 @@ function renderTable() {
     tr.append(el("td", { class: "num" }, String(e.id)), el("td", { class: "nw" }, e.date || "?"), type, actors, loc,
       el("td", { class: "num" }, String(e.fatalities)), el("td", { class: "num" }, String(e.n_sources)), review);
     tr.addEventListener("click", () => selectEvent(e.id));
+    tr.addEventListener("keydown", (ev) => rowKey(ev, tr, e.id));
     tbody.append(tr);
   }
   if (!evs.length) {
@@ -447,12 +450,38 @@ function renderTable() {
   $("#next").disabled = state.page >= pages - 1;
 }
 
+function rowKey(ev, tr, id) {
+  // Enter or Space opens the event; the arrow keys, Home and End move the focus between rows.
+  const rows = [...tr.parentNode.querySelectorAll("tr[data-id]")];
+  const i = rows.indexOf(tr);
+  const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: rows.length - 1 }[ev.key];
+  if (ev.key === "Enter" || ev.key === " ") {
+    ev.preventDefault();
+    selectEvent(id);
+  } else if (to != null && rows[to]) {
+    ev.preventDefault();
+    rows[to].focus();
+  }
+}
+
 // ------------------------------------------------------------------ detail and review
 
-function highlighted(text, spans) {
+function codeUnitOffsets(text) {
+  // Evidence offsets count code points (Python str indices); JavaScript strings index UTF-16 code units,
+  // which differ after any character outside the BMP (an emoji, a rare CJK or math letter).
+  // Returns [map: code point offset -> code unit offset, number of code points].
+  if (!/[\uD800-\uDFFF]/.test(text)) return [(i) => i, text.length];
+  const units = [0];
+  for (const ch of text) units.push(units[units.length - 1] + ch.length);
+  return [(i) => units[i], units.length - 1];
+}
+
+function highlighted(text, evidence) {
   // Split the text at every span boundary; a piece covered by spans is a <mark> naming their roles.
+  const [unit, length] = codeUnitOffsets(text);
+  const ok = evidence.filter((s) => s.start >= 0 && s.end <= length && s.start < s.end)
+    .map((s) => ({ role: s.role, start: unit(s.start), end: unit(s.end) }));
   const cuts = new Set([0, text.length]);
-  const ok = spans.filter((s) => s.start >= 0 && s.end <= text.length && s.start < s.end);
   for (const s of ok) { cuts.add(s.start); cuts.add(s.end); }
   const points = [...cuts].sort((a, b) => a - b);
   const frag = document.createDocumentFragment();
@@ -486,7 +515,10 @@ async function selectEvent(id) {
   state.selected = id;
   history.replaceState(null, "", "#event=" + id);
   renderMap();
-  for (const tr of document.querySelectorAll("#events tbody tr")) tr.classList.toggle("sel", Number(tr.dataset.id) === id);
+  for (const tr of document.querySelectorAll("#events tbody tr[data-id]")) {
+    tr.classList.toggle("sel", Number(tr.dataset.id) === id);
+    if (Number(tr.dataset.id) === id) tr.setAttribute("aria-current", "true"); else tr.removeAttribute("aria-current");
+  }
   const box = $("#detail");
   let e;
   try { e = (await api(`/api/events/${id}`)).body; } catch (err) { toast(err.message, true); return; }
@@ -591,7 +623,7 @@ function setup() {
   legend();
   setupMap();
   $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); state.range = null; loadEvents(false); });
-  $("#reset").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
+  $("#clear-filters").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
   $("#prev").addEventListener("click", () => { state.page -= 1; renderTable(); });
   $("#next").addEventListener("click", () => { state.page += 1; renderTable(); });
   loadStats();
