@@ -122,6 +122,10 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if marks[id(a)] == "between":
             roles.actor1 = a
             rest = [b for b in cands[i + 1:] if not _same(a, b)]
+            side = view.key.find(_OTHER_SIDE, a.nend, men.seg_end)
+            if side >= 0:
+                # «بين الفرقة الرابعة وحزب الله من جهة والفصائل من جهة أخرى»: the other side follows «من جهة»
+                rest = [b for b in rest if b.nstart > side] or rest
             if rest:
                 roles.actor2 = rest[0]
             return _finish(roles, cands)
@@ -132,7 +136,11 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     if verbs and not any(marks[id(a)] in ("agent", "patient", "between") for a in cands):
         v0 = verbs[-1]
         vso = [a for a in before if a.nstart >= v0.nend]
-        if vso:
+        if vso and _counted(view, v0.nend, vso[0].nstart):
+            # «قتل أربعة عسكريين في انفجار …»: a counted group after the verb is its (passive) subject,
+            # the ones who died, not the killers
+            marks[id(vso[0])] = "patient"
+        elif vso:
             roles.actor1 = vso[0]
             rest = [a for a in vso[1:] if not _same(a, vso[0])]
             if rest:
@@ -237,6 +245,20 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
                         return a, (t.nstart, t.nend)
         i += 1
     return None
+
+
+#: «من جهة»: closes the first side of a «بين … من جهة … من جهة أخرى» pair (folded)
+_OTHER_SIDE = "من جهه"
+
+
+def _counted(view: DocView, a: int, b: int) -> bool:
+    """Whether a figure («أربعة», «5», «عشرات») stands in the normalized range [a, b)."""
+    if "num" not in view.cache:
+        view.cache["num"] = vocab().numbers.find(view.nt)
+    if any(a <= n.nstart < b and n.payloads[0].family in ("number", "vague", "dual")
+           for n in view.cache["num"]):  # type: ignore[union-attr]
+        return True
+    return any(w.isdigit() for w in view.words_before(b, 3, a))
 
 
 #: verbs whose subject suffers the event («أصيب», «استشهد»)
