@@ -94,7 +94,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     """actor1 / actor2 of a mention from the actors of its segment."""
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
-             and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)]
+             and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
+             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a))]
     if not cands:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
@@ -245,6 +246,24 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
                         return a, (t.nstart, t.nend)
         i += 1
     return None
+
+
+#: sub-types where the side that holds ground is a party (the territory changes hands)
+_TERRITORY_SUBS = frozenset({"Government regains territory", "Non-state actor overtakes territory",
+                             "Non-violent transfer of territory"})
+_CONTROL_VERBS = frozenset({"يسيطر", "تسيطر", "سيطر", "سيطرت"})
+_CONTROL_OBJECTS = frozenset({"عليها", "عليه", "عليهما", "عليهم"})
+
+
+def _controller(view: DocView, a: Located) -> bool:
+    """«قرية يسيطر عليها تنظيم داعش», «مناطق خاضعة لسيطرة قسد»: the actor that holds the place
+    where something happened describes the place; it is no party to the event."""
+    w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 2)
+    if not w:
+        return False
+    last, prev = w[-1], (w[-2] if len(w) > 1 else "")
+    return (last in _CONTROL_OBJECTS and prev in _CONTROL_VERBS) or last in ("لسيطره", "لسيطرة") or (
+        last == "سيطره" and prev in ("تحت", "الخاضعه", "الخاضع", "خاضعه"))
 
 
 #: «من جهة»: closes the first side of a «بين … من جهة … من جهة أخرى» pair (folded)

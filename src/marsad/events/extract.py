@@ -140,6 +140,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         a2, (na, nb) = vic
         ev_base.append(view.evidence("actor2", na, nb))
         a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+    elif (own := _own_ranks(view, men, roles.actor1)) is not None:
+        ante, (na, nb) = own
+        a2 = _actor(view, ante)
+        ev_base.append(view.evidence("actor2", na, nb))
+        a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if a1 is None and SUB_TO_TYPE[sub] in VIOLENT:
         found1 = _implied_attacker(view, men)
         if found1 is not None:
@@ -356,6 +361,32 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
             if a is not None and a.category == 7:
                 return replace(a), (t.nstart, t.nend)
             break
+    return None
+
+
+#: «من جنوده», «عناصرها»: a side's own ranks, with a pronoun for the side (folded keys)
+_OWN_RANKS = ("جنود", "عناصر", "افراد", "مقاتلي", "منتسبي", "ضباط")
+_OWN_SUFFIXES = ("ه", "ها", "هم")
+
+
+def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Located, tuple[int, int]] | None:
+    """«قال الجيش التركي إن مسلحين قتلوا اثنين من جنوده»: the victims are the ranks of the armed side named
+    before them in the sentence (the speaker), told with a pronoun."""
+    sa = view.sentences[men.sentence][0] if view.sentences else 0
+    i = view.token_at(men.seg_start)
+    while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
+        t = view.tokens[i]
+        k = t.key[1:] if t.key.startswith(("و", "ب", "ل")) and len(t.key) > 5 else t.key
+        if any(k == r + x for r in _OWN_RANKS for x in _OWN_SUFFIXES):
+            for a in reversed(view.actors):
+                if a.nend > t.nstart or a.nstart < sa:
+                    continue
+                if actor1 is not None and actor_of(a).id == actor_of(actor1).id:
+                    continue
+                if actor_of(a).category in (1, 2, 3, 4, 8):
+                    return a, (t.nstart, t.nend)
+            return None
+        i += 1
     return None
 
 
