@@ -391,9 +391,18 @@ def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Loc
 
 
 def _unidentified() -> Actor | None:
+    return _generic(UNIDENTIFIED)
+
+
+def _generic(text: str) -> Actor | None:
+    """A fresh copy of the registry actor a generic phrase names («مسلحون مجهولون», «متظاهرون»)."""
     resolve = _resolver()
-    a = resolve(UNIDENTIFIED) if resolve is not None else None
+    a = resolve(text) if resolve is not None else None
     return replace(a) if a is not None else None
+
+
+#: the actor of a demonstration whose crowd is not named: ACLED's "Protesters" / "Rioters"
+CROWD_ACTORS = {"Protests": "متظاهرون", "Riots": "مثيرو الشغب"}
 
 
 #: how the registry names an unnamed attacker
@@ -672,6 +681,8 @@ def _finish(d: Draft) -> Event:
     if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
             and ev.sub_event_type not in UNNAMED_IS_STATE:
         ev.actor1 = _unidentified()
+    if ev.actor1 is None and ev.event_type in CROWD_ACTORS:
+        ev.actor1 = _generic(CROWD_ACTORS[ev.event_type])  # a demonstration always has its crowd
     if ev.actor1 is not None and ev.actor2 is not None and (
             (ev.actor1.id and ev.actor1.id == ev.actor2.id) or ev.actor1.name == ev.actor2.name):
         ev.actor2 = None
