@@ -254,6 +254,37 @@ def test_page_loads_clean_and_only_talks_to_its_server(watched: tuple[Page, Watc
     assert page.locator("#docs .endpoint").count() >= 10
 
 
+LAYOUT = """() => {
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+    const center = ['.map-card', '.timeline-card', '.table-card'].map(box);
+    const filters = box('.filters'), detail = box('.detail');
+    const tl = document.querySelector('#timeline'), vb = tl.viewBox.baseVal, r = tl.getBoundingClientRect();
+    const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    return {
+        overlaps: center.flatMap((c, i) => [filters, detail].filter(o => overlap(c, o)).map(() => i)),
+        timelineScale: [vb.width / r.width, vb.height / r.height],
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 1100, 800])
+def test_layout_holds_at_common_widths(watched: tuple[Page, Watch], server: str, width: int) -> None:
+    page, _ = watched
+    page.set_viewport_size({"width": width, "height": 800})
+    merged = get(server, "/api/events", merged="true")[0]["id"]
+    open_dashboard(page, server, f"#event={merged}")
+    wait_for_detail(page, merged)
+    layout = page.evaluate(LAYOUT)
+    assert layout["overlaps"] == [], f"the map, timeline or table run under a side panel at {width} px"
+    assert layout["sideways"] <= 0
+    # the timeline is drawn at its own size: one unit a pixel, not squeezed into a letterbox
+    assert all(abs(s - 1) < 0.02 for s in layout["timelineScale"]), layout["timelineScale"]
+    page.set_viewport_size({"width": width - 150, "height": 700})  # drawn again on resize
+    page.wait_for_function("() => { const t = document.querySelector('#timeline');"
+                           " return Math.abs(t.viewBox.baseVal.width - t.getBoundingClientRect().width) < 2; }")
+
+
 def test_map_draws_one_marker_per_located_event(watched: tuple[Page, Watch], server: str) -> None:
     page, _ = watched
     open_dashboard(page, server)

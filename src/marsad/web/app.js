@@ -318,7 +318,14 @@ function setupMap() {
     if (state.tileUrl) localStorage.setItem(TILE_KEY, state.tileUrl); else localStorage.removeItem(TILE_KEY);
     redraw();
   });
-  window.addEventListener("resize", redraw);
+  window.addEventListener("resize", () => { redraw(); redrawTimeline(); });
+}
+
+let timelinePending = false;
+function redrawTimeline() {
+  if (timelinePending) return;
+  timelinePending = true;
+  requestAnimationFrame(() => { timelinePending = false; renderTimeline(); });
 }
 
 // ------------------------------------------------------------------ timeline
@@ -349,7 +356,7 @@ function binning(days, width) {
 function renderTimeline() {
   const t = $("#timeline");
   const r = t.getBoundingClientRect();
-  const w = Math.max(200, r.width), h = Math.max(60, r.height);
+  const w = r.width || 200, h = r.height || 80; // the drawing's units are the element's own pixels
   t.setAttribute("viewBox", `0 0 ${w} ${h}`);
   t.textContent = "";
   const dated = state.events.filter((e) => e.date).map((e) => e.date).sort();
@@ -364,8 +371,10 @@ function renderTimeline() {
   const counts = new Map();
   for (const d of dated) { const k = bins.key(d); counts.set(k, (counts.get(k) || 0) + 1); }
   $("#timeline-title").textContent = `Events per ${bins.unit}`;
-  $("#day-note").textContent = state.range ? `showing ${state.range.label} only — click the bar again to show all` :
+  const note = $("#day-note");
+  note.textContent = state.range ? `showing ${state.range.label} only — click the bar again to show all` :
     `click a bar to show that ${bins.unit}`;
+  note.title = note.textContent; // the whole hint where the card is too narrow for it
   const bw = (w - left - right) / bins.n;
   const max = Math.max(...counts.values());
   const y = (v) => h - bottom - (h - top - bottom) * v / max;
