@@ -19,6 +19,7 @@ the registry's "Unidentified Armed Group" (the actors stage resolves «مجهو�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from marsad.events.attribution import attribution
@@ -108,6 +109,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if mark is None:
             mark = memo[(id(a), men.seg_start)] = "patient" if _is_site(view, a) else _marker(view, a, men.seg_start)
         marks[id(a)] = mark
+    for a in cands:
+        if marks[id(a)] == "agent" and not _relative_of_trigger(view, men, a):
+            marks[id(a)] = ""
     for a, b in pairwise(cands):
         # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
         if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:
@@ -246,6 +250,33 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
                         return a, (t.nstart, t.nend)
         i += 1
     return None
+
+
+#: how far (tokens) a relative verb («الذي نفذه», «أطلقته») may stand from the trigger or weapon it refers to
+RELATIVE_WINDOW = 8
+
+
+def _relative_of_trigger(view: DocView, men: Mention, a: Located) -> bool:
+    """An agent marked by a verb with an object pronoun («صاروخ أطلقته قوات النظام», «الهجوم الذي نفذه
+    التنظيم») is the trigger's agent only when the pronoun refers to the trigger or its weapon, i.e. the verb
+    follows them closely; «منصات صواريخ نصبها المتمردون» names who set up the launchers, not who struck."""
+    w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1)
+    if not w or w[0].lstrip("و") not in _relative_agent_keys():
+        return True  # another agent marker («من قبل», «برصاص»)
+    ti = view.token_containing(a.nstart) - 1  # the relative verb
+    ends = [men.nend] + ([men.weapon[1]] if men.weapon is not None else [])
+    for e in ends:
+        tj = view.token_containing(max(e - 1, 0))
+        if e <= view.tokens[ti].nstart and 0 <= ti - tj <= RELATIVE_WINDOW:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _relative_agent_keys() -> frozenset[str]:
+    """The agent markers that are verbs with an object pronoun (they end in «ه» / «ها»)."""
+    return frozenset(k for k in vocab().context["agent"] if " " not in k and k.endswith(("ه", "ها"))
+                     and not k.startswith("ب"))
 
 
 #: sub-types where the side that holds ground is a party (the territory changes hands)

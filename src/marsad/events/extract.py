@@ -30,6 +30,7 @@ from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
 from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
 from marsad.stages.time import YEAR, event_date
+from marsad.text import fold
 
 #: events dated more than this many days before publication are background
 BACKGROUND_DAYS = 30
@@ -153,7 +154,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                 ev_base.append(view.evidence("actor1", *span))
                 a1.mention, a1.start, a1.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if a1 is not None and a1.category in (1, 8) and sub == "Attack" and men.weapon is None \
-            and men.trigger.surface.startswith(MASSACRE):
+            and men.trigger.surface.startswith(MASSACRE) and not _ground_force(a1):
         sub = "Air/drone strike"  # a state army's massacre with no weapon named: bombing from the air
     if dm is not None:
         ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
@@ -392,6 +393,14 @@ def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Loc
 
 def _unidentified() -> Actor | None:
     return _generic(UNIDENTIFIED)
+
+
+#: words of a force that fights on the ground («قوات الاحتلال», «جنود …»): its massacre need not come from the air
+_GROUND_WORDS = ("قوات", "جنود", "عناصر", "دبابات", "وحدات")
+
+
+def _ground_force(a: Actor) -> bool:
+    return bool(a.mention) and fold(a.mention).startswith(_GROUND_WORDS)
 
 
 def _generic(text: str) -> Actor | None:
