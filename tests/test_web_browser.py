@@ -87,11 +87,15 @@ def unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The application over a temporary SQLite store with the examples and one merged event."""
+def store(tmp_path_factory: pytest.TempPathFactory, _shared_cache: Path) -> Iterator[App]:
+    """The application over a temporary SQLite store with the examples and one merged event.
+
+    The session's index cache (conftest) is shared: the gazetteer index built by other tests is reused.
+    """
     home = tmp_path_factory.mktemp("browser-home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MARSAD_HOME", str(home))
+        mp.setenv("MARSAD_CACHE", str(_shared_cache))
         with App(Config(db=str(home / "dashboard.sqlite"))) as app:
             report = app.ingest([str(p) for p in EXAMPLES])
             assert report.stored == 4 and not report.errors, report
