@@ -297,6 +297,7 @@ def test_map_draws_one_marker_per_located_event(watched: tuple[Page, Watch], ser
     assert located and len(located) >= 5
     titles = page.eval_on_selector_all("#map circle.ev", "cs => cs.map(c => c.querySelector('title').textContent)")
     assert len(titles) == len(located)
+    assert page.locator("#map image").count() == 0  # background tiles are off unless the user sets them
     assert {int(t.split()[0].lstrip("#")) for t in titles} == located
     missing = len(events) - len(located)
     assert page.inner_text("#map-note").startswith(f"{len(located)} events on the map")
@@ -502,8 +503,7 @@ def test_review_buttons_persist(watched: tuple[Page, Watch], server: str) -> Non
     wait_for_table(page, [event_id])
 
     page.click("#clear-filters")
-    page.wait_for_selector("#events tbody tr[data-id]")
-    wait_for_detail(page, event_id)
+    wait_for_table(page, api_ids(server))
     page.click("#detail .review button.reject")
     page.wait_for_function("id => document.querySelector(`#events tbody tr[data-id='${id}'] .badge`)"
                            ".textContent === 'rejected'", arg=event_id)

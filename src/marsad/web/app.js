@@ -124,12 +124,16 @@ async function loadStats() {
   } catch (err) { toast(err.message, true); }
 }
 
+let eventsRequest = 0; // the latest /api/events request: an older answer arriving late is dropped
+
 async function loadEvents(keepView) {
   const q = filterQuery();
   updateExportLinks(q);
   q.set("limit", String(FETCH_LIMIT));
+  const mine = ++eventsRequest;
   try {
     const { body, headers } = await api("/api/events?" + q.toString());
+    if (mine !== eventsRequest) return;
     state.events = body;
     state.total = Number(headers.get("X-Total-Count") || body.length);
     state.page = 0;
