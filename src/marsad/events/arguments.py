@@ -190,6 +190,10 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
         if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
             roles.actor1 = direct[0]
+    elif roles.actor1 is None and men.trigger.pos == "n" and _object_noun(view, men) and after \
+            and view.key[after[0].nstart:after[0].nend].startswith(_AIR_FORCE) \
+            and not view.words_before(after[0].nstart - len(view.clitic_prefix(after[0].nstart)), 1, men.nend):
+        roles.actor1 = after[0]  # «استهداف طيران العدوان جزيرة كمران»: an air force is never the one struck here
     elif roles.actor1 is None and men.trigger.pos == "n" and _ground_noun(view, men):
         # «اقتحام قوات الاحتلال نابلس», «سيطرة قوات النظام على …»: ground is taken, not forces, so
         # armed forces right after the noun are its doers
@@ -326,6 +330,8 @@ _OBJECT_NOUNS = ("استهداف", "اغتيال", "اعتقال", "اختطاف
 
 #: verbal nouns whose object is ground (a town, a camp, a base): armed forces as complement are the doers
 _GROUND_NOUNS = ("اقتحام", "السيطره", "سيطره", "حصار", "استعاده", "اجتياح", "توغل")
+#: heads of an air force («طيران التحالف», «سلاح الجو»): as the complement of «استهداف» it is the doer
+_AIR_FORCE = ("طيران", "الطيران", "سلاح الجو", "مقاتلات", "المقاتلات")
 #: actor categories that take ground (state forces, rebels, militias, external forces)
 _ARMED_CATEGORIES = frozenset({1, 2, 3, 4, 8})
 

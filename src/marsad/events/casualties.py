@@ -104,6 +104,12 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
         return 2, True
     if key.startswith(("مصرع", "حتف")) and (n := _met_figure(view, m.nstart, nums)) is not None:
         return n, True
+    if key.endswith(("هم", "هما")) and key.startswith(_BACK_HEADS):
+        # «أطلقوا النار على 5 مدنيين … ما أدى إلى استشهادهم»: the pronoun counts the people named before
+        n = _back_figure(view, m.nstart, nums)
+        if n is not None:
+            return n, True
+        return (2, True) if key.endswith("هما") else (3, False)
     n = _number_near(view, m.nstart, m.nend, nums)
     if n is not None:
         return n, True
@@ -147,6 +153,28 @@ def _met_figure(view: DocView, npos: int, nums) -> int | None:
                     if n.nstart == t.nstart and n.payloads[0].family in ("number", "dual"):
                         return _value(view, n, nums)
             return None
+    return None
+
+
+#: death words that take a pronoun for the dead («استشهادهم», «مقتلهما»)
+_BACK_HEADS = ("استشهاد", "مقتل", "وفات", "قتل")
+#: tokens back from such a word within which its figure is looked for (same sentence)
+BACK_WINDOW = 20
+
+
+def _back_figure(view: DocView, npos: int, nums) -> int | None:
+    """The nearest figure before ``npos`` in its sentence that counts people («على 5 مدنيين»)."""
+    ti = view.token_containing(npos)
+    si = view.sentence_index(npos)
+    for k in range(ti - 1, max(-1, ti - 1 - BACK_WINDOW), -1):
+        t = view.tokens[k]
+        if view.sentence_index(t.nstart) != si:
+            return None
+        if t.key.isdigit() and not _is_year(view, k):
+            return int(t.key) if int(t.key) < MAX_COUNT else None
+        for n in nums:
+            if n.nstart == t.nstart and n.payloads[0].family in ("number", "dual"):
+                return _value(view, n, nums)
     return None
 
 
