@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "examples" / "reports.jsonl", ROOT / "examples" / "report.txt"]
-CHROMIUM = Path(os.environ.get("MARSAD_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("MARSAD_CHROMIUM") or "/usr/bin/chromium")
 #: a fresh profile per launch comes from playwright itself (a new temporary user-data-dir)
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -142,7 +142,7 @@ def browser() -> Iterator[Browser]:
     """Headless Chromium (one per module), never a downloaded browser."""
     if sync_playwright is None:
         unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not os.access(CHROMIUM, os.X_OK):
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         unavailable(f"Chromium not found at {CHROMIUM} (run scripts/chromium.sh, or set MARSAD_CHROMIUM)")
     pw: Playwright = sync_playwright().start()
     try:
