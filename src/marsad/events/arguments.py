@@ -133,7 +133,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
                 rest = [b for b in rest if b.nstart > side] or rest
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «قتل مسلحو التنظيم ثلاثة جنود … في هجوم»: a kill verb before the trigger orders its actors (VSO)
     verbs = [r for r in view.cache.get("result_verbs", []) if r.sentence == men.sentence  # type: ignore[union-attr]
@@ -150,7 +150,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             rest = [a for a in vso[1:] if not _same(a, vso[0])]
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «أعلنت المقاومة أن مجاهديها استهدفوا قاعدة …», «أعلنت أنها استهدفت …»: the subject is a pronoun
     # standing for the actor named before; what follows the verb is its object
@@ -163,7 +163,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             rest = [a for a in after if not _same(a, prior[0])]
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «سلسلة غارات استهدفت أهدافاً لـ…», «صواريخ استهدفت القاعدة»: the weapon is the verb's subject,
     # so what follows the verb is its object
@@ -205,7 +205,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
                and _genitive_agent(view, men, a)]
         unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2
-                           and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW]
+                           and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW
+                           and not (men.trigger.pos == "v" and _comma_between(view, a.nend, men.nstart))]
         unmarked_after = [a for a in after if marks[id(a)] == "" and a is not roles.actor2]
         if gen:
             roles.actor1 = gen[0]
@@ -228,7 +229,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
                 and (roles.actor1 is None or not _same(a, roles.actor1))]
         if rest and (roles.actor1 is not None or men.trigger.pos == "n"):
             roles.actor2 = rest[0]
-    return _finish(roles, cands)
+    return _finish(roles, cands, marks)
 
 
 def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located, tuple[int, int]] | None:
@@ -303,6 +304,12 @@ def _controller(view: DocView, a: Located) -> bool:
 
 #: «من جهة»: closes the first side of a «بين … من جهة … من جهة أخرى» pair (folded)
 _OTHER_SIDE = "من جهه"
+
+
+def _comma_between(view: DocView, a: int, b: int) -> bool:
+    """«… والأجهزة الأمنية التابعة له من دخول المنطقة، كما منعت …»: a comma ends the clause, so an actor
+    before it is not the subject of a verb after it."""
+    return any(w in (",", "،", ";", ":") for w in view.words_before(b, SUBJECT_WINDOW + 1, a))
 
 
 def _counted(view: DocView, a: int, b: int) -> bool:
@@ -389,13 +396,16 @@ def _is_site(view: DocView, a: Located) -> bool:
     return view.key[a.nstart:a.nend].startswith(_SITE_HEADS)
 
 
-def _finish(roles: Roles, cands: list[Located]) -> Roles:
+def _finish(roles: Roles, cands: list[Located], marks: dict[int, str] | None = None) -> Roles:
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and a2 is not None and _same(a1, a2):
         roles.actor2 = None
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and (actor_of(a1).category == 7) and (a2 is None or actor_of(a2).category != 7):
-        roles.actor1, roles.actor2 = a2, a1
+        if a2 is not None and marks is not None and marks.get(id(a2)) == "patient":
+            roles.actor1 = None  # «منعت الأهالي … عناصر النظام»: civilians act on nobody; the marked target stays
+        else:
+            roles.actor1, roles.actor2 = a2, a1
 
     for a in cands:
         if a is roles.actor1 or a is roles.actor2:

@@ -410,6 +410,8 @@ def _generic(text: str) -> Actor | None:
     return replace(a) if a is not None else None
 
 
+#: sub-types coded with one side only (ACLED codes no actor2 for them)
+ONE_SIDED = frozenset({"Change to group/activity", "Non-violent transfer of territory"})
 #: the actor of a demonstration whose crowd is not named: ACLED's "Protesters" / "Rioters"
 CROWD_ACTORS = {"Protests": "متظاهرون", "Riots": "مثيرو الشغب"}
 
@@ -690,6 +692,10 @@ def _finish(d: Draft) -> Event:
     if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
             and ev.sub_event_type not in UNNAMED_IS_STATE:
         ev.actor1 = _unidentified()
+    if ev.sub_event_type in ONE_SIDED and ev.actor2 is not None:
+        # a group's own change of activity or withdrawal has no target; who it concerns stays in the notes' text
+        ev.actor2, ev.assoc_actor2 = None, []
+        ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
     if ev.actor1 is None and ev.event_type in CROWD_ACTORS:
         ev.actor1 = _generic(CROWD_ACTORS[ev.event_type])  # a demonstration always has its crowd
     if ev.actor1 is not None and ev.actor2 is not None and (
