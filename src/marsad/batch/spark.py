@@ -395,8 +395,8 @@ def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", part
               spark: SparkSession | None = None) -> dict[str, Any]:
     """Extract events from files and folders with Spark into ``out``; returns the summary (also in ``_SUMMARY.json``).
 
-    ``spark``: a session to use (left running); by default one is started on ``master``
-    and stopped at the end. ``partitions``: tasks running the pipeline and output files
+    ``spark``: a session to use (left running); by default the running session, else one
+    started on ``master`` and stopped at the end. ``partitions``: tasks running the pipeline and output files
     (default: twice Spark's default parallelism). ``fmt``: ``jsonl`` or ``parquet``.
     Inputs, options and the pipeline config are checked before
     Spark starts; a bad line or file is counted in the summary, not fatal.
@@ -410,7 +410,10 @@ def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", part
     sources = plan_inputs(inputs)
     settings = settings_for(pipeline, published=published, outlet=outlet, background=background)
     started = time.perf_counter()
-    own = spark is None
+    own = False
+    if spark is None:
+        require_pyspark()
+        own = not _session_running()  # a session someone else started is left running
     session = spark if spark is not None else spark_session(master)
     startup = time.perf_counter() - started
     try:
@@ -419,6 +422,12 @@ def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", part
     finally:
         if own:
             session.stop()
+
+
+def _session_running() -> bool:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() is not None
 
 
 def _run(spark: SparkSession, sources: Sequence[Source], out: str, settings: WorkerSettings, *,
