@@ -18,6 +18,7 @@ const TILE_KEY = "marsad.tileUrl";
 
 const $ = (sel) => document.querySelector(sel);
 const SVGNS = document.getElementById("map").namespaceURI; // an inline <svg> in HTML is in the SVG namespace
+const EMPTY_DETAIL = document.querySelector("#detail .empty").cloneNode(true); // the hint shown with no selection
 
 const state = {
   events: [], total: 0, range: null, page: 0, selected: null,
@@ -85,6 +86,17 @@ function filterQuery() {
   if (f.get("merged")) q.set("merged", "true");
   if (f.get("nobg")) q.set("background", "false");
   return q;
+}
+
+function datesInOrder() {
+  // "From" after "To" selects nothing: say so in the words of the form (the API's message names CLI options).
+  const f = new FormData($("#filters"));
+  const since = f.get("since"), until = f.get("until");
+  if (since && until && since > until) {
+    toast(`"From" (${since}) is after "To" (${until}); swap them`, true);
+    return false;
+  }
+  return true;
 }
 
 function updateExportLinks(q) {
@@ -534,7 +546,16 @@ async function selectEvent(id) {
   }
   const box = $("#detail");
   let e;
-  try { e = (await api(`/api/events/${id}`)).body; } catch (err) { toast(err.message, true); return; }
+  try { e = (await api(`/api/events/${id}`)).body; } catch (err) {
+    toast(err.message, true);
+    if (state.selected === id) { // nothing to show: back to no selection
+      state.selected = null;
+      history.replaceState(null, "", location.pathname + location.search);
+      box.replaceChildren(EMPTY_DETAIL.cloneNode(true));
+      renderMap();
+    }
+    return;
+  }
   if (state.selected !== id) return;
   box.textContent = "";
   const head = el("div");
@@ -635,15 +656,22 @@ async function selectEvent(id) {
 function setup() {
   legend();
   setupMap();
-  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); state.range = null; loadEvents(false); });
+  $("#filters").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!datesInOrder()) return;
+    state.range = null;
+    loadEvents(false);
+  });
   $("#clear-filters").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
   $("#prev").addEventListener("click", () => { state.page -= 1; renderTable(); });
   $("#next").addEventListener("click", () => { state.page += 1; renderTable(); });
   loadStats();
-  loadEvents(false).then(() => {
+  const fromHash = () => {
     const m = /event=(\d+)/.exec(location.hash);
-    if (m) selectEvent(Number(m[1]));
-  });
+    if (m && Number(m[1]) !== state.selected) selectEvent(Number(m[1]));
+  };
+  loadEvents(false).then(fromHash);
+  window.addEventListener("hashchange", fromHash); // a #event= link followed on the open page
 }
 
 setup();
