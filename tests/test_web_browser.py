@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,15 +105,15 @@ def store(tmp_path_factory: pytest.TempPathFactory, _shared_cache: Path) -> Iter
             yield app
 
 
-@pytest.fixture(scope="module")
-def server(store: App) -> Iterator[str]:
-    """The base URL of the real server (uvicorn in a thread) on a free loopback port."""
+@contextmanager
+def serving(app: App) -> Iterator[str]:
+    """The base URL of the real server (uvicorn in a thread) for ``app`` on a free loopback port."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(store), log_level="warning", lifespan="on"))
+    srv = uvicorn.Server(uvicorn.Config(create_app(app), log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, name="marsad-test-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -125,6 +126,23 @@ def server(store: App) -> Iterator[str]:
         srv.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(store: App) -> Iterator[str]:
+    """The server over the filled store."""
+    with serving(store) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over a new, empty store (what a user sees before ingesting anything)."""
+    home = tmp_path_factory.mktemp("browser-empty")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MARSAD_HOME", str(home))
+        with App(Config(db=str(home / "empty.sqlite"))) as app, serving(app) as base:
+            yield base
 
 
 def get(base: str, path: str, **params: Any) -> Any:
@@ -157,11 +175,13 @@ def browser() -> Iterator[Browser]:
         pw.stop()
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
 @dataclass
 class Watch:
     """What a page did: console errors, uncaught exceptions, every request URL, refused outside requests."""
 
-    base: str
     errors: list[str] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -174,7 +194,8 @@ class Watch:
     def on_route(self, route: Route) -> None:
         url = route.request.url
         self.requests.append(url)
-        if urlsplit(url).scheme in ("data", "blob") or url.startswith(self.base + "/"):
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or (parts.scheme == "http" and parts.hostname in LOOPBACK):
             route.continue_()
         else:
             self.outside.append(url)
@@ -190,7 +211,7 @@ def watched(browser: Browser, server: str) -> Iterator[tuple[Page, Watch]]:
     """A fresh page (its own context) on the server, with its errors and requests recorded and checked."""
     context: BrowserContext = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
-    watch = Watch(server)
+    watch = Watch()
     context.route("**/*", watch.on_route)
     page = context.new_page()
     page.on("console", watch.on_console)
@@ -592,3 +613,14 @@ def test_timeline_bins_by_day_week_or_month(watched: tuple[Page, Watch], server:
         assert k0.weekday() == 0 and (e0 - k0).days == 6
     if unit == "month":
         assert k0.day == 1 and date.fromordinal(e0.toordinal() + 1).day == 1  # the bin ends on the month's last day
+
+
+def test_an_empty_store_says_how_to_fill_it(watched: tuple[Page, Watch], empty_server: str) -> None:
+    page, _ = watched
+    page.goto(empty_server + "/")
+    page.wait_for_function("() => document.querySelector('#events tbody').textContent.includes('No events yet')")
+    assert "marsad ingest" in page.inner_text("#events tbody")
+    assert page.locator("#map circle.ev").count() == 0
+    assert page.inner_text("#map-note").startswith("0 events on the map")
+    assert page.text_content("#timeline") == "no dated events"
+    page.wait_for_function("() => document.querySelector('#stats').textContent.includes('0articles')")
