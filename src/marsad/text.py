@@ -132,12 +132,42 @@ def normalize(original: str) -> NormText:
     if pos < len(original):
         _slow(original, pos, len(original), parts, starts, ends)
     text = _replace_all("".join(parts), _ONE_TO_ONE)
+    if _GLUE_RE.search(original):
+        text, starts, ends = _unglue(original, text, starts, ends)
     if _WS_FIX_RE.search(text):
         text, starts, ends = _collapse_ws(text, starts, ends)
     key = _replace_all(text, _FOLD_PAIRS).lower()
     if len(key) != len(text):  # a rare letter whose lower case is longer: fold one by one
         key = "".join(_fold_char(c) for c in text)
     return NormText(original, text, key, starts, ends)
+
+
+#: a letter that only ends a word (ة, ى) or a tanween mark, right before an Arabic letter: two words written
+#: together, as pages do where a link or bold tag stood («المقاومةقاعدة», «صاروخاًعلى»); group 1 ends at the
+#: first letter of the second word
+_GLUE_RE = re.compile("[\u0629\u0649\u064b-\u064d][\u064b-\u0652\u0670\u0640]*(?=[\u0621-\u064a])")
+
+
+def _unglue(original: str, text: str, starts: array, ends: array) -> tuple[str, array, array]:
+    """Insert a space between glued words. The space maps to the source range of the character before it
+    (like one character expanding into two), so every offset still slices the original."""
+    cut = {m.end() for m in _GLUE_RE.finditer(original)}  # original index of each second word's first letter
+    out: list[str] = []
+    ns, ne = array("i"), array("i")
+    pos = 0
+    for k in range(1, len(text)):
+        if starts[k] in cut and starts[k - 1] != starts[k] and not text[k - 1].isspace():
+            out.append(text[pos:k])
+            ns.extend(starts[pos:k])
+            ne.extend(ends[pos:k])
+            out.append(" ")
+            ns.append(starts[k - 1])
+            ne.append(ends[k - 1])
+            pos = k
+    out.append(text[pos:])
+    ns.extend(starts[pos:])
+    ne.extend(ends[pos:])
+    return "".join(out), ns, ne
 
 
 def _replace_all(text: str, pairs: tuple[tuple[str, str], ...]) -> str:

@@ -446,7 +446,16 @@ INHERIT_SENTENCES = 2
 
 def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
     """The last date named in the two previous sentences («وفي 24 آذار … أعلن … . وقال …»)."""
-    if not view.sentences or men.sentence == 0:
+    if not view.sentences:
+        return None
+    a, _ = view.sentences[men.sentence]
+    for d in view.dates:
+        # «وفي 25 آذار الحالي، أفادت مصادر … بسقوط صواريخ»: a date that opens the sentence frames all of it
+        if a <= d.nstart and d.nend <= men.seg_start and isinstance(d.obj, DateMention) \
+                and d.obj.value is not None and d.obj.precision <= 2 \
+                and all(w in _FRAME_WORDS for w in view.words_before(d.nstart, 3, a)):
+            return d.obj
+    if men.sentence == 0:
         return None
     for si in range(men.sentence - 1, max(-1, men.sentence - 1 - INHERIT_SENTENCES), -1):
         a, b = view.sentences[si]
@@ -455,6 +464,10 @@ def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
         if usable:
             return usable[-1]
     return None
+
+
+#: words that may stand before a date opening a sentence («وفي 25 آذار …», «ومساء أمس …»)
+_FRAME_WORDS = frozenset({"و", "في", "وفي", "ف", "ثم", "منذ", "ومنذ"})
 
 
 def _split(total: int, n: int, i: int) -> int:
@@ -582,7 +595,9 @@ def _in_operation_name(view: DocView, p: Located) -> bool:
     for i, w in enumerate(prev):
         if w in _OPEN_QUOTES and i > 0 and prev[i - 1].lstrip("وب") in _OPERATION_HEADS:
             return True
-    return False
+    # a known campaign name written without quotes («معركة طوفان الأقصى», «عملية نبع السلام»)
+    names = vocab().context.get("operation_names", frozenset())
+    return any(" ".join([*prev[-k:], view.key[p.nstart:p.nend]]) in names for k in (1, 2) if len(prev) >= k)
 
 
 def _origin(view: DocView, p: Located) -> bool:
@@ -659,7 +674,7 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
 
 
 _DUAL_HEADS = ("ريفي", "محافظتي", "مطاري", "قريتي", "بلدتي", "مدينتي", "مخيمي", "حيي", "جبهتي", "منطقتي",
-               "ناحيتي", "مديريتي")
+               "ناحيتي", "مديريتي", "ارياف", "محافظات")  # duals and plurals that announce several places
 
 
 def _dual_head(view: DocView, x: Located) -> bool:
