@@ -320,6 +320,9 @@ def test_map_draws_one_marker_per_located_event(watched: tuple[Page, Watch], ser
     titles = page.eval_on_selector_all("#map circle.ev", "cs => cs.map(c => c.querySelector('title').textContent)")
     assert len(titles) == len(located)
     assert page.locator("#map image").count() == 0  # background tiles are off unless the user sets them
+    # no marker hides another: events at one place are spread around it
+    centres = page.eval_on_selector_all("#map circle.ev", "cs => cs.map(c => [c.cx.baseVal.value, c.cy.baseVal.value])")
+    assert len({(round(x, 1), round(y, 1)) for x, y in centres}) == len(centres)
     assert {int(t.split()[0].lstrip("#")) for t in titles} == located
     missing = len(events) - len(located)
     assert page.inner_text("#map-note").startswith(f"{len(located)} events on the map")

@@ -245,9 +245,24 @@ function renderMap() {
   const labelled = new Set();
   const boxes = [];
   const free = (b) => boxes.every((o) => b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]);
+  // events at one place are set on a small ring around it, so that none hides another
+  const at = (e) => `${e.location.latitude.toFixed(4)},${e.location.longitude.toFixed(4)}`;
+  const groups = new Map();
+  for (const e of evs) {
+    const g = groups.get(at(e)) || { n: 0, r: 0, seen: 0 };
+    g.n += 1;
+    g.r = Math.max(g.r, radius(e.fatalities));
+    groups.set(at(e), g);
+  }
   for (const e of evs) {
     const [wx, wy] = project(e.location.longitude, e.location.latitude);
-    const x = sx(wx), y = sy(wy);
+    let x = sx(wx), y = sy(wy);
+    const grp = groups.get(at(e));
+    if (grp.n > 1) {
+      const angle = 2 * Math.PI * grp.seen++ / grp.n - Math.PI / 2, d = Math.min(16, 3 + grp.r);
+      x += d * Math.cos(angle);
+      y += d * Math.sin(angle);
+    }
     if (x < -30 || y < -30 || x > w + 30 || y > h + 30) continue;
     const c = svg("circle", { class: "ev" + (e.id === state.selected ? " sel" : ""), cx: x, cy: y, r: radius(e.fatalities), fill: colour(e.event_type) });
     c.append(svg("title", {}, `#${e.id} ${e.sub_event_type} — ${placeName(e.location)} ${e.date || ""}, ${e.fatalities} killed`));
