@@ -182,8 +182,10 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
             evidence=list(ev_base) + ([loc_ev] if loc_ev else []),
         )
         killed = [] if cas.killed is None else [_split(cas.killed, n, i)]
-        drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
-                            [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
+        told, vague = ([], killed) if cas.vague else (killed, [])
+        drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, told,
+                            [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1,
+                            vague_killed=vague))
     return drafts
 
 
@@ -716,7 +718,7 @@ def _finish(d: Draft) -> Event:
     if ev.actor1 is not None and ev.actor2 is not None and (
             (ev.actor1.id and ev.actor1.id == ev.actor2.id) or ev.actor1.name == ev.actor2.name):
         ev.actor2 = None
-    positive = [k for k in d.killed if k > 0]
+    positive = [k for k in d.killed if k > 0] or [k for k in d.vague_killed if k > 0]
     ev.fatalities = min(positive) if positive else 0
     inj = [k for k in d.injured if k > 0]
     ev.injuries = min(inj) if inj else (0 if d.zero else None)
