@@ -21,4 +21,9 @@ if [ -z "${MARSAD_TEST_PG:-}" ]; then
   fi
 fi
 export MARSAD_TEST_PG
+# Debian's Chromium for the dashboard's browser tests (tests/test_web_browser.py): required in CI; elsewhere they skip, saying why.
+if ! bash scripts/chromium.sh >/dev/null; then
+  if [ -n "${CI:-}" ]; then echo "scripts/test.sh: Chromium could not be installed" >&2; exit 1; fi
+  echo "scripts/test.sh: warning: Chromium not available; the browser tests will skip" >&2
+fi
 .venv/bin/pytest "$@"
