@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from marsad.app import App, Config
 from marsad.batch import (
     BatchError,
     WorkerSettings,
@@ -28,6 +29,7 @@ from marsad.batch import (
     row_to_event_dict,
     run_batch,
 )
+from marsad.batch.dedup import block_of, merge_block
 from marsad.batch.worker import parse_line
 from marsad.cli import main
 from marsad.errors import InputError
@@ -47,6 +49,13 @@ REPORTS = [
     {"id": "t-004", "published": "2024-03-16", "outlet": "Other Daily",
      "text": "استهدفت غارة جوية إسرائيلية، فجر اليوم السبت، منزلاً في مخيم النصيرات وسط قطاع غزة، "
              "ما أسفر عن استشهاد سبعة فلسطينيين بينهم أطفال، وفق مصادر طبية."},
+]
+# The Kafranbel shelling of REPORTS[0] told again by another outlet (merges), and by the same outlet (does not).
+SAME_INCIDENT = [
+    {"id": "t-005", "published": "2024-03-12", "outlet": "Other Daily",
+     "text": "أفادت مصادر محلية بمقتل ستة مدنيين جراء قصف مدفعي طال بلدة كفرنبل جنوبي إدلب صباح اليوم."},
+    {"id": "t-006", "published": "2024-03-12", "outlet": "Test Wire",
+     "text": "ارتفعت حصيلة القصف المدفعي على بلدة كفرنبل في ريف إدلب الجنوبي اليوم إلى سبعة قتلى مدنيين."},
 ]
 TXT_REPORT = ("استهدفت طائرة مسيرة سيارة على طريق مطار عدن، صباح اليوم، ما أسفر عن مقتل شخصين، "
               "وفق مصادر أمنية يمنية.\n")
@@ -264,3 +273,51 @@ def test_shared_dev_corpus_on_spark_equals_extract(spark: object, shared: Path, 
     expected = extract_output(list(walk(inputs)), capsys)
     assert jsonl_output(out) == expected
     assert summary["documents_failed"] == 0 and summary["documents_read"] > 100
+
+
+# --------------------------------------------------------------------------- dedup
+
+
+def store_groups(files: list[str]) -> list[tuple[str, ...]]:
+    """The events ``marsad ingest`` stores for these files, each as the ids of its reports."""
+    with App(Config(db=str(Path(os.environ["MARSAD_HOME"]) / "dedup.sqlite"))) as app:
+        app.ingest(files)
+        return sorted(tuple(s.report.id or "" for s in e.sources) for e in app.store.list_events())
+
+
+def groups_of(events: list[dict]) -> list[tuple[str, ...]]:
+    return sorted(tuple(r["id"] for r in e["reports"]) if "reports" in e else (e["id"],) for e in events)
+
+
+def test_dedup_blocks_give_the_store_merges_on_shared(shared: Path) -> None:
+    files = list(walk([str(shared / "corpus" / "dev" / "articles.docs.jsonl"), str(shared / "corpus" / "raw")]))
+    records = [((i, n, 0), "line", f, line) for i, f in enumerate(files)
+               for n, line in enumerate(Path(f).read_bytes().split(b"\n"), 1)]
+    rows = [r for r in process_records(records, WorkerSettings(background=True)) if r[0] == "event"]
+    blocks: dict[object, list] = {}
+    merged = [r[2] for r in rows if block_of(r[2]) is None]
+    for r in rows:
+        if block_of(r[2]) is not None:
+            blocks.setdefault(block_of(r[2]), []).append((r[1], r[2], r[3]))
+    for reports in blocks.values():
+        merged.extend(e for _, e in merge_block(reports))
+    got = groups_of(merged)
+    assert got == store_groups(files)
+    assert sum(len(g) > 1 for g in got) >= 3, "the corpora tell some incidents in several outlets"
+
+
+def test_spark_dedup_equals_store(spark: object, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    docs = [REPORTS[0], *SAME_INCIDENT, *REPORTS[1:]]
+    (folder / "news.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs),
+                                       encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], str(out), dedup=True, background=True, partitions=2, spark=spark)
+    events = jsonl_output(out)
+    assert groups_of(events) == store_groups([str(folder / "news.jsonl")])
+    kafranbel = next(e for e in events if "reports" in e)
+    assert [r["doc_id"] for r in kafranbel["reports"]] == ["t-001", "t-005"]  # t-006: the same outlet as t-001
+    assert kafranbel["fatalities"] == 5 and kafranbel["source"] == "Test Wire; Other Daily"
+    assert kafranbel["reports"][1]["reason"].startswith("same type")
+    assert summary["merged_reports"] == 1 and summary["events_written"] == summary["events_extracted"] - 1

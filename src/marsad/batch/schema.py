@@ -4,6 +4,7 @@ The schema mirrors :meth:`marsad.model.Event.to_dict` field for field: a row rea
 back from Parquet and passed through :func:`row_to_event_dict` is the same dict that
 ``marsad extract`` prints (the round trip is tested). ``date`` is a Spark ``DateType``
 (so that it can be filtered and partitioned on); every other field keeps its JSON type.
+``reports`` is set only on events merged by ``--dedup`` (:mod:`marsad.batch.dedup`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from pyspark.sql.types import StructType
 
 #: keys that :meth:`Event.to_dict` (and Actor/Place) leave out when they hold their default
-_OPTIONAL_EVENT = ("id", "background")
+_OPTIONAL_EVENT = ("id", "background", "reports")
 _OPTIONAL_ACTOR = ("id", "country", "registered")
 _OPTIONAL_PLACE = ("id",)
 
@@ -66,6 +67,7 @@ def event_schema() -> StructType:
         StructField("confidence", DoubleType()),
         StructField("evidence", ArrayType(evidence)),
         StructField("background", BooleanType()),
+        StructField("reports", ArrayType(StructType([s("doc_id"), s("id"), s("source"), s("reason")]))),
     ])
 
 
@@ -104,4 +106,6 @@ def row_to_event_dict(row: Any) -> dict[str, Any]:
         out[k] = [_strip(a, _OPTIONAL_ACTOR) for a in out.get(k) or []]
     out["location"] = _strip(out.get("location"), _OPTIONAL_PLACE)
     out["evidence"] = [dict(e) for e in out.get("evidence") or []]
+    if out.get("reports") is not None:
+        out["reports"] = [dict(r) for r in out["reports"]]
     return out

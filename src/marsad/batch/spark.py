@@ -392,13 +392,14 @@ def write_events(spark: SparkSession, events: RDD[OutputRow], out: str, fmt: str
 def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", partitions: int | None = None,
               pipeline: str | Path | dict[str, Any] | None = None, fmt: str = "jsonl", overwrite: bool = False,
               published: date | str | None = None, outlet: str | None = None, background: bool = False,
-              spark: SparkSession | None = None) -> dict[str, Any]:
+              dedup: bool = False, spark: SparkSession | None = None) -> dict[str, Any]:
     """Extract events from files and folders with Spark into ``out``; returns the summary (also in ``_SUMMARY.json``).
 
     ``spark``: a session to use (left running); by default the running session, else one
     started on ``master`` and stopped at the end. ``partitions``: tasks running the pipeline and output files
     (default: twice Spark's default parallelism). ``fmt``: ``jsonl`` or ``parquet``.
-    Inputs, options and the pipeline config are checked before
+    ``dedup``: merge reports of one incident by different outlets, by the store's rule
+    (:mod:`marsad.batch.dedup`). Inputs, options and the pipeline config are checked before
     Spark starts; a bad line or file is counted in the summary, not fatal.
     """
     if fmt not in FORMATS:
@@ -418,7 +419,7 @@ def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", part
     startup = time.perf_counter() - started
     try:
         return _run(session, sources, out, settings, partitions=partitions, fmt=fmt, overwrite=overwrite,
-                    startup=startup)
+                    dedup=dedup, startup=startup)
     finally:
         if own:
             session.stop()
@@ -431,7 +432,7 @@ def _session_running() -> bool:
 
 
 def _run(spark: SparkSession, sources: Sequence[Source], out: str, settings: WorkerSettings, *,
-         partitions: int | None, fmt: str, overwrite: bool, startup: float) -> dict[str, Any]:
+         partitions: int | None, fmt: str, overwrite: bool, dedup: bool, startup: float) -> dict[str, Any]:
     from pyspark import StorageLevel
 
     sc = spark.sparkContext
@@ -442,14 +443,22 @@ def _run(spark: SparkSession, sources: Sequence[Source], out: str, settings: Wor
     rows = process(records, settings).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         events = rows.filter(lambda r: r[0] == "event")
+        if dedup:
+            from marsad.batch.dedup import dedup_events
+
+            events = dedup_events(events, n_parts).persist(StorageLevel.MEMORY_AND_DISK)
         write_events(spark, events, out, fmt, n_parts)
+        n_written = events.count() if dedup else None
         counts = rows.map(lambda r: r[0]).countByValue()
         errors = rows.filter(lambda r: r[0] == "error")
         by_code = dict(sorted(errors.map(lambda r: r[2]).countByValue().items()))
         examples = [f"[{r[2]}] {r[3]}" for r in errors.takeOrdered(ERROR_EXAMPLES, key=lambda r: r[1])]
-        n_written = counts.get("event", 0)
+        if n_written is None:
+            n_written = counts.get("event", 0)
     finally:
         rows.unpersist()
+        if dedup:
+            events.unpersist()
     seconds = time.perf_counter() - t0
     docs = counts.get("doc", 0)
     summary: dict[str, Any] = {
@@ -466,6 +475,8 @@ def _run(spark: SparkSession, sources: Sequence[Source], out: str, settings: Wor
         "master": sc.master,
         "partitions": n_parts,
         "format": fmt,
+        "dedup": dedup,
+        "merged_reports": counts.get("event", 0) - n_written,
         "spark_version": spark.version,
         "files": list_outputs(sc, out),
     }

@@ -15,8 +15,9 @@ An **input record** is ``(key, kind, name, payload)``:
 
 An **output row** is a tuple whose first item tells its kind:
 
-* ``("event", key, event_dict)``: one event, ``event_dict`` being ``event.to_dict()``, which
+* ``("event", key, event_dict, outlet)``: one event, ``event_dict`` being ``event.to_dict()``, which
   ``marsad extract`` prints as a JSON line; ``key`` orders events as the input orders documents;
+  ``outlet`` is the document's (for deduplication);
 * ``("doc", key, doc_id, n_events)``: one document read and run through the pipeline;
 * ``("error", key, code, message)``: one line, file or document that could not be used.
 
@@ -169,4 +170,4 @@ def process_records(records: Iterable[InputRecord], settings: WorkerSettings) ->
             events = [ev for ev in doc.events if settings.background or not ev.background]
             yield ("doc", key, doc.id, len(events))
             for i, ev in enumerate(events):
-                yield ("event", (*key, i), ev.to_dict())
+                yield ("event", (*key, i), ev.to_dict(), doc.outlet)

@@ -30,15 +30,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--published", metavar="DATE", help="publication date (YYYY-MM-DD) for inputs that lack one")
     p.add_argument("--outlet", metavar="NAME", help="outlet name for inputs that lack one")
     p.add_argument("--background", action="store_true", help="also write events flagged as background (old)")
+    p.add_argument("--dedup", action="store_true",
+                   help="merge reports of one incident by different outlets (the rule of marsad ingest)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     summary = run_batch(args.inputs, args.out, master=args.master, partitions=args.partitions,
                         pipeline=args.pipeline, fmt=args.format, overwrite=args.overwrite,
-                        published=args.published, outlet=args.outlet, background=args.background)
+                        published=args.published, outlet=args.outlet, background=args.background,
+                        dedup=args.dedup)
     failed = summary["documents_failed"]
-    print(f"marsad batch: {summary['documents_read']} documents, {summary['events_written']} events, "
+    merged = f" ({summary['merged_reports']} reports merged)" if args.dedup else ""
+    print(f"marsad batch: {summary['documents_read']} documents, {summary['events_written']} events{merged}, "
           f"{failed} problems in {summary['seconds']:.1f} s ({summary['articles_per_s']:.1f} articles/s) "
           f"→ {args.out} (see {SUMMARY_FILE})", file=sys.stderr)
     for line in summary["failure_examples"]:
