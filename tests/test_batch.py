@@ -30,6 +30,7 @@ from marsad.batch import (
     run_batch,
 )
 from marsad.batch.dedup import block_of, merge_block
+from marsad.batch.spark import spark_failure_cause
 from marsad.batch.worker import parse_line
 from marsad.cli import main
 from marsad.errors import InputError
@@ -217,6 +218,14 @@ def test_cli_without_java_or_pyspark_says_how_to_fix(corpus: Path, tmp_path: Pat
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.strip() == ("marsad: error [E150]: pyspark is not installed; "
                                   "install it with: pip install 'marsad[spark]'"), res.stderr
+
+
+def test_a_failed_job_is_told_by_its_python_cause() -> None:
+    java_text = ("An error occurred while calling o52.saveAsTextFile.\n: org.apache.spark.SparkException: Job aborted\n"
+                 "Traceback (most recent call last):\n  File \"worker.py\", line 1, in main\n"
+                 "ModuleNotFoundError: No module named 'marsad'\n\tat org.apache.spark.api.python.Runner(x.scala:1)")
+    assert spark_failure_cause(RuntimeError(java_text)) == "ModuleNotFoundError: No module named 'marsad'"
+    assert spark_failure_cause(RuntimeError("\n  Connection refused\n")) == "Connection refused"
 
 
 # --------------------------------------------------------------------------- on Spark

@@ -420,9 +420,34 @@ def run_batch(inputs: Sequence[str], out: str, *, master: str = "local[*]", part
     try:
         return _run(session, sources, out, settings, partitions=partitions, fmt=fmt, overwrite=overwrite,
                     dedup=dedup, startup=startup)
+    except MarsadError:
+        raise
+    except Exception as e:
+        if not _is_spark_failure(e):
+            raise
+        raise BatchError(f"the Spark job failed ({spark_failure_cause(e)}); check that marsad is installed "
+                         "on every worker, and the Spark log above", code="E157") from e
     finally:
         if own:
             session.stop()
+
+
+def _is_spark_failure(e: Exception) -> bool:
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return isinstance(e, (Py4JError, PySparkException))
+
+
+def spark_failure_cause(e: Exception) -> str:
+    """The Python error at the root of a failed Spark job (``ModuleNotFoundError: …``), else its first line."""
+    text = str(e)
+    causes = re.findall(r"^(\w+(?:Error|Exception): .+)$", text, flags=re.M)
+    python = [c for c in causes if not c.startswith(("Py4J", "org.", "java."))]
+    if python:
+        return python[-1].strip()
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first[:300] or type(e).__name__
 
 
 def _session_running() -> bool:
