@@ -93,7 +93,7 @@ def spark() -> Iterator[object]:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A folder: a JSONL file with good and bad lines, a .txt article, an empty file, a subfolder."""
+    """A folder: a JSONL file with good and bad lines, a .txt article, an empty file, a subfolder, odd names."""
     root = tmp_path / "in"
     (root / "more").mkdir(parents=True)
     lines = [json.dumps(REPORTS[0], ensure_ascii=False), json.dumps(REPORTS[1], ensure_ascii=False), "",
@@ -101,6 +101,9 @@ def corpus(tmp_path: Path) -> Path:
     (root / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "more" / "b.jsonl").write_text(json.dumps(REPORTS[3], ensure_ascii=False) + "\n", encoding="utf-8")
     (root / "aden.txt").write_text(TXT_REPORT, encoding="utf-8")
+    (root / "more" / "gaza, again.jsonl").write_text(json.dumps(REPORTS[3], ensure_ascii=False) + "\n",
+                                                     encoding="utf-8")  # a comma: Hadoop splits paths at commas
+    (root / "more" / "gaza_ again.txt").write_text("not to be read for the file with a comma", encoding="utf-8")
     (root / "empty.txt").write_bytes(b"")
     return root
 
@@ -171,7 +174,8 @@ def test_plan_inputs_walks_folders_and_reads_jsonl_by_lines(corpus: Path) -> Non
     sources = plan_inputs([str(corpus)])
     assert [s.name for s in sources] == list(walk([str(corpus)]))
     assert {Path(s.name).name: s.kind for s in sources} == {
-        "a.jsonl": "lines", "aden.txt": "file", "empty.txt": "file", "b.jsonl": "lines"}
+        "a.jsonl": "lines", "aden.txt": "file", "empty.txt": "file", "b.jsonl": "lines", "gaza, again.jsonl": "file",
+        "gaza_ again.txt": "file"}
     assert all(os.path.isabs(s.location) for s in sources)
 
 
@@ -238,7 +242,7 @@ def test_spark_output_equals_extract(spark: object, corpus: Path, tmp_path: Path
     expected = extract_output(list(walk([str(corpus)])), capsys)
     got = jsonl_output(out)
     assert expected and got == expected  # same events, same order (input order), whatever the partitions
-    assert summary["documents_read"] == 5
+    assert summary["documents_read"] == 7
     assert summary["documents_failed"] == 3
     assert summary["failures_by_code"] == {"E103": 1, "E105": 2}
     assert summary["events_written"] == len(expected)
@@ -249,18 +253,19 @@ def test_spark_output_equals_extract(spark: object, corpus: Path, tmp_path: Path
     # the CLI on the running session: exit 2 (problems were reported), --overwrite replaces the folder
     assert main(["batch", str(corpus), "--out", str(out), "--overwrite", "--partitions", "2"]) == 2
     assert jsonl_output(out) == expected
-    assert "5 documents" in capsys.readouterr().err
+    assert "7 documents" in capsys.readouterr().err
 
 
 def test_parquet_round_trip_and_dataframe_api(spark: object, corpus: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pq"
     summary = run_batch([str(corpus / "a.jsonl"), str(corpus / "more")], str(out), fmt="parquet", spark=spark)
-    expected = extract_output([str(corpus / "a.jsonl"), str(corpus / "more" / "b.jsonl")], capsys)
+    written = extract_output([str(corpus / "a.jsonl"), *walk([str(corpus / "more")])], capsys)
     df = spark.read.parquet(str(out))  # type: ignore[attr-defined]
     assert df.schema.simpleString() == event_schema().simpleString()  # Parquet reads every field back nullable
     got = [row_to_event_dict(r) for r in df.collect()]
-    assert _by_id(got) == _by_id(expected) and summary["events_written"] == len(expected)
+    assert _by_id(got) == _by_id(written) and summary["events_written"] == len(written)
+    expected = extract_output([str(corpus / "a.jsonl"), str(corpus / "more" / "b.jsonl")], capsys)
     # a user's own DataFrame of documents → a DataFrame of events
     no_text = {"id": "no-text", "text": None, "published": None, "outlet": None}
     docs = spark.createDataFrame([*REPORTS, no_text])  # type: ignore[attr-defined]

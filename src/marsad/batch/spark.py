@@ -200,9 +200,11 @@ def _local_source(index: int, path: str) -> Source:
             head = fh.read(2)
     except OSError as e:
         raise InputError(f"{path}: cannot be read ({e.strerror})", code="E101") from e
-    # JSONL is read line by line, unless it is UTF-16 (whose lines Spark cannot split on bytes)
-    kind = "lines" if p.suffix.lower() in JSONL_SUFFIXES and head not in (b"\xff\xfe", b"\xfe\xff") else "file"
-    return Source(index, path, os.path.abspath(path), kind, size)
+    location = os.path.abspath(path)
+    # JSONL is read line by line, unless it is UTF-16 (whose lines Spark cannot split on bytes) or its path
+    # has a comma (Hadoop would take it for two paths; such a file is read whole, found by a glob)
+    lines = p.suffix.lower() in JSONL_SUFFIXES and head not in (b"\xff\xfe", b"\xfe\xff") and "," not in location
+    return Source(index, path, location, "lines" if lines else "file", size)
 
 
 def _glob_escape(path: str) -> str:
@@ -221,9 +223,11 @@ def read_sources(sc: SparkContext, sources: Sequence[Source]) -> RDD[InputRecord
             parts.append(lines.zipWithIndex().map(_line_record(src.index, src.name)))
         elif src.size is not None and "," not in src.location:
             whole[src.location] = src
-        else:  # a remote URI (may be a glob), or a local path Hadoop would split at its comma: read on its own
-            location = src.location if src.size is None else _glob_escape(src.location)
-            parts.append(sc.binaryFiles(location).map(_file_record({}, src)))
+        elif src.size is None:  # a remote URI (maybe a glob): all it names
+            parts.append(sc.binaryFiles(src.location).map(_file_record({}, src)))
+        else:  # a local path with a comma: a glob with "?" for each comma, then only that file
+            glob = _glob_escape(src.location).replace(",", "?")
+            parts.append(sc.binaryFiles(glob).filter(_is_file(src.location)).map(_file_record({}, src)))
     if whole:
         joined = ",".join(_glob_escape(loc) for loc in whole)
         parts.append(sc.binaryFiles(joined).map(_file_record(whole, None)))
@@ -250,6 +254,13 @@ def _file_record(by_location: dict[str, Source], fixed: Source | None) -> Any:
         return (src.index, 0, 0), "file", name, data
 
     return to_record
+
+
+def _is_file(location: str) -> Any:
+    def test(item: tuple[str, bytes]) -> bool:
+        return _local_path(item[0]) == location
+
+    return test
 
 
 def _local_path(uri: str) -> str:
