@@ -23,7 +23,7 @@ from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
 SUPPRESS = frozenset({"negation", "denial", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
-                      "reference", "judicial", "convicted"})
+                      "reference", "judicial", "convicted", "future", "aftermath"})
 #: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
 REFERENCE = "reference"
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
@@ -32,7 +32,7 @@ FOILED = "foiled"
 #: («دان الهجوم الانتحاري الذي أوقع أمس 30 قتيلاً»)
 SOFT = frozenset({"condemnation", "statement", "demand"})
 #: families that only flag the event
-FLAG = frozenset({"background"})
+FLAG = frozenset({"background", "commemoration"})
 
 
 def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tuple[int, int] | None]:
