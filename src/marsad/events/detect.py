@@ -43,6 +43,8 @@ class Mention:
     modality: str | None = None
     modality_cue: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
+    #: extra specificity: the trigger's own wording tells a told incident («خرج المتظاهرون», «فرقت الشرطة مظاهرة»)
+    told: int = 0
 
     @property
     def event_type(self) -> str:
@@ -105,7 +107,34 @@ def find_mentions(view: DocView) -> list[Mention]:
         if men.modality is None and _purpose(view, men):
             men.modality = "hypothetical"
     _segments(view, final)
+    for men in final:
+        if _demonstrators_act(view, men, support):
+            men.told = 1
     return final
+
+
+#: tokens after a demonstration verb where its subject (the crowd) is looked for
+CROWD_SUBJECT_WINDOW = 3
+
+
+def _demonstrators_act(view: DocView, men: Mention, support) -> bool:
+    """A demonstration verb told with the crowd as its doer: «خرج المتظاهرون», «تجمع المتظاهرون»,
+    «احتشد متظاهرون», «أحرق المتظاهرون» (the crowd word in the trigger or right after the verb).
+
+    The wording tells what the demonstrators did, not a topic. A crowd word before the verb is no such
+    proof («يخرج المتظاهرين إلى الشوارع» of a leader, «قيام المتظاهرين برشق …» in a precaution).
+    """
+    if men.trigger.pos != "v" or men.event_type not in ("Protests", "Riots"):
+        return False
+    ti = view.token_containing(men.nstart)
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    for x in support:
+        if x.payloads[0].family != "crowd" or not (men.seg_start <= x.nstart < men.seg_end):
+            continue
+        xi = view.token_containing(x.nstart)
+        if ti <= xi <= tj or 0 < xi - tj <= CROWD_SUBJECT_WINDOW:
+            return True
+    return False
 
 
 _QUOTES = frozenset({'"', "«", "“", "'"})

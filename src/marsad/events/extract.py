@@ -224,7 +224,7 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
         score -= 2
     if men.event_type in ("Protests", "Riots") and _crowd_counted(view, men):
         score += 1
-    return score
+    return score + men.told
 
 
 #: tokens around a demonstration trigger where a crowd count counts
