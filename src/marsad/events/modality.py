@@ -42,7 +42,9 @@ def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tupl
     across = _across_clauses()
     best: tuple[int, str, tuple[int, int]] | None = None
     for fam, wb, wa, ci, cj, span in _cue_tokens(view):
-        if cj < ti:
+        if ci < ti <= cj:
+            dist = 0  # «أي ضربة» over «ضربة جوية»: the cue opens on a word before the trigger and takes it in
+        elif cj < ti:
             dist = ti - cj
             if dist > wb or _broken(view, cj + 1, ti, soft=fam not in across):
                 continue
