@@ -108,9 +108,37 @@ def find_mentions(view: DocView) -> list[Mention]:
             men.modality = "hypothetical"
     _segments(view, final)
     for men in final:
-        if _demonstrators_act(view, men, support):
+        if _demonstrators_act(view, men, support) or _acted_out(view, men, raw):
             men.told = 1
     return final
+
+
+#: tokens after a noun trigger where a verb trigger of its type tells that it happened («سيارة مفخخة … انفجرت»)
+NOUN_VERB_WINDOW = 8
+#: tokens before a «بـ» noun trigger where «قام» makes it the act of its subject («قام جنود … باغتصابها»)
+DID_WINDOW = 16
+_DID = frozenset({"قام", "قامت", "قاموا", "يقوم", "تقوم", "يقومون", "اقدم", "اقدمت", "اقدموا"})
+
+
+def _acted_out(view: DocView, men: Mention, raw) -> bool:
+    """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
+    مفخخة متوقفة أمام المبنى انفجرت»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
+    if men.trigger.pos != "n":
+        return False
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    for m in raw:
+        if m.nstart < men.nend or m.nstart >= men.seg_end:
+            continue
+        t = _best(m.payloads)
+        if t.pos == "v" and SUB_TO_TYPE[t.sub] == men.event_type \
+                and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
+            return True
+    word = view.clitic_prefix(men.nstart) + view.key[men.nstart:men.nend]
+    if not word.startswith(("ب", "وب")):
+        return False
+    floor = max(men.seg_start, view.sentences[men.sentence][0] if view.sentences else 0)
+    before = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), DID_WINDOW, floor)
+    return any(w in _DID or (w[:1] in "وف" and w[1:] in _DID) for w in before)
 
 
 #: tokens after a demonstration verb where its subject (the crowd) is looked for
@@ -298,6 +326,21 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
     men.sub = sub
 
 
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+#: words between an occurrence verb and the weak trigger it governs («وقع الهجوم», «شن مسلحون هجوما»)
+OCCURRENCE_GAP = 1
+
+
+def _occurrence_before(view: DocView, men: Mention) -> bool:
+    """An occurrence verb («وقع», «شن», «نفذ», «تعرض») right before a noun trigger: the incident is told."""
+    if men.trigger.pos != "n":
+        return False
+    occ = vocab().context["happened"]
+    floor = view.sentences[men.sentence][0] if view.sentences else 0
+    before = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), OCCURRENCE_GAP + 1, floor)
+    return any(w in occ or (w[:1] in "وف" and w[1:] in occ) for w in before)
+
+
 def _supported(view: DocView, men: Mention, weapons, support, casualties) -> bool:
     """A weak trigger needs (a weapon / casualty / target word) and (an actor / a place / an armed word)."""
     ti = view.token_containing(men.nstart)
@@ -310,6 +353,8 @@ def _supported(view: DocView, men: Mention, weapons, support, casualties) -> boo
     def near(items) -> list:
         return [x for x in items if x.nstart >= lo and x.nend <= hi and not (men.nstart <= x.nstart < men.nend)]
 
+    if men.event_type in _VIOLENT and _occurrence_before(view, men):
+        return True  # «ووقع الهجوم فجر أمس في …», «شنوا هجوما على …»: the incident itself is told
     what = bool(near(weapons)) or bool(near(casualties)) or any(
         x.payloads[0].family == "support" for x in near(support))
     if not what and men.event_type not in ("Protests", "Riots"):
