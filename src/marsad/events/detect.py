@@ -77,7 +77,12 @@ def find_mentions(view: DocView) -> list[Mention]:
     for m in raw:
         if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
-        trig: Trigger = _best(m.payloads)
+        payloads = m.payloads
+        if _nominal_prefix(m.prefix):
+            payloads = tuple(t for t in payloads if t.pos != "v")
+            if not payloads:
+                continue  # «الفجر» (the dawn), «بقتل»: a verb never takes the article, «ب» or «ك»
+        trig: Trigger = _best(payloads)
         if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
             continue  # «معركة "طوفان الأقصى"»: the name of a campaign, not an incident
         if trig.weak and SUB_TO_TYPE[trig.sub] in ("Protests", "Riots") and _names_place(view, m.nend):
@@ -117,7 +122,7 @@ def find_mentions(view: DocView) -> list[Mention]:
 NOUN_VERB_WINDOW = 8
 #: tokens before a «بـ» noun trigger where «قام» makes it the act of its subject («قام جنود … باغتصابها»)
 DID_WINDOW = 16
-_DID = frozenset({"قام", "قامت", "قاموا", "يقوم", "تقوم", "يقومون", "اقدم", "اقدمت", "اقدموا"})
+_DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
 
 
 def _acted_out(view: DocView, men: Mention, raw) -> bool:
@@ -163,6 +168,12 @@ def _demonstrators_act(view: DocView, men: Mention, support) -> bool:
         if ti <= xi <= tj or 0 < xi - tj <= CROWD_SUBJECT_WINDOW:
             return True
     return False
+
+
+def _nominal_prefix(prefix: str) -> bool:
+    """Proclitics only a noun takes: the article («ال», «لل») or the prepositions «ب» and «ك»."""
+    p = prefix.lstrip("وف")
+    return "ال" in p or p.startswith(("ب", "ك", "لل"))
 
 
 _QUOTES = frozenset({'"', "«", "“", "'"})
