@@ -14,7 +14,7 @@ attached here and decides later whether the mention is coded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from marsad.events.modality import modality_of
@@ -78,10 +78,15 @@ def find_mentions(view: DocView) -> list[Mention]:
         if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
         payloads = m.payloads
-        if _nominal_prefix(m.prefix):
-            payloads = tuple(t for t in payloads if t.pos != "v")
+        if _nominal_prefix(m.prefix) and any(t.pos == "v" for t in payloads):
+            # a verb never takes the article, «ب» or «ك»: «القتل», «بقتل», «التصدي» are its verbal noun,
+            # and «الفجر» (the dawn) is another word
+            if m.key in v.context["verb_not_noun"]:
+                payloads = tuple(t for t in payloads if t.pos != "v")
+            else:
+                payloads = tuple(replace(t, pos="n") if t.pos == "v" else t for t in payloads)
             if not payloads:
-                continue  # «الفجر» (the dawn), «بقتل»: a verb never takes the article, «ب» or «ك»
+                continue
         trig: Trigger = _best(payloads)
         if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
             continue  # «معركة "طوفان الأقصى"»: the name of a campaign, not an incident
