@@ -87,7 +87,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     places, found = _places(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
-    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles):
+    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
+            and not _told_in_lead(view, men, roles):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:
         return []
@@ -187,6 +188,16 @@ def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
 def _told_by_verb(men: Mention, roles: Roles) -> bool:
     """«خطف مسلحون أربعة مهندسين»: a verb trigger with its doer named tells an incident even without a place."""
     return men.trigger.pos == "v" and not men.trigger.generic and roles.actor1 is not None
+
+
+def _told_in_lead(view: DocView, men: Mention, roles: Roles) -> bool:
+    """«خطف موظف بريطاني … أمس»: in the first sentence of a document (not a back-reference to an incident
+    told before), a trigger with a participant and a day of its own tells an incident even without a place."""
+    if (view.sentences and men.sentence > 0) or (roles.actor1 is None and roles.actor2 is None):
+        return False
+    seg_o = view.original(men.seg_start, men.seg_end)
+    dm = _event_date(view, men, seg_o, view.original(men.nstart, men.nend)[0])
+    return dm is not None and dm.precision == 1
 
 
 def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: list[Place], casualty: bool,
