@@ -130,6 +130,8 @@ def _dated(text: str, pub: date | None) -> Document:
     ("خرج المتظاهرون في 10 آذار 2012 إلى الساحة.", "خرج", None, False),
     # no year: nothing to say
     ("واستقال الوزير بعد اغتيال المحافظ في آذار الماضي.", "اغتيال", None, False),
+    # no date of its own, a year named alone in the sentence: recalled
+    ("وتولى القيادة عام 2014 بعد اغتيال سلفه.", "اغتيال", None, True),
 ])
 def test_recalled_incident(text: str, trigger: str, pub: date | None, expected: bool) -> None:
     doc = _dated(text, pub)
