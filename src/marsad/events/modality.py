@@ -23,7 +23,8 @@ from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
 SUPPRESS = frozenset({"negation", "denial", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
-                      "reference", "judicial", "convicted", "accusation", "future", "aftermath", "period"})
+                      "reference", "judicial", "convicted", "accusation", "future", "aftermath", "period",
+                      "accident"})
 #: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
 REFERENCE = "reference"
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
