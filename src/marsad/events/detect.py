@@ -43,7 +43,7 @@ class Mention:
     modality: str | None = None
     modality_cue: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
-    #: extra specificity: the trigger's own wording tells a told incident («خرج المتظاهرون», «فرقت الشرطة مظاهرة»)
+    #: extra specificity: the trigger's own wording tells an incident («خرج المتظاهرون», «قام جنود … باغتصابها»)
     told: int = 0
 
     @property
@@ -343,12 +343,12 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
 
 
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-#: words between an occurrence verb and the weak trigger it governs («وقع الهجوم», «شن مسلحون هجوما»)
+#: words between a 'happened' verb and the weak trigger it governs («وقع الهجوم», «شن مسلحون هجوما»)
 OCCURRENCE_GAP = 1
 
 
 def _occurrence_before(view: DocView, men: Mention) -> bool:
-    """An occurrence verb («وقع», «شن», «نفذ», «تعرض») right before a noun trigger: the incident is told."""
+    """A 'happened' verb (context.json: «وقع», «شن», «نفذ») right before a noun trigger: the incident is told."""
     if men.trigger.pos != "n":
         return False
     occ = vocab().context["happened"]

@@ -6,11 +6,13 @@ tokens (or precedes it within ``window_after``), never across a sentence end;
 negation also stops at a clause break. A negation cue followed by an outcome word
 («دون وقوع إصابات», «لم يسفر عن …») negates the outcome, not the event.
 
-Families that suppress an event: negation, threat, demand, condemnation, trend,
-hypothetical, statement, judicial. ``background`` keeps the event but flags it.
-A family with ``"across_clauses": true`` in the data scopes across commas and clause
-openers (a trend or a denial governs its whole complement; a trial governs the
-account of the crime it judges).
+Families that suppress an event: negation, denial, threat, demand, condemnation, trend,
+period, hypothetical, statement, reference (without a place of its own), judicial (trials,
+acquittals, confessions), convicted, accusation (charges, blame), future, aftermath («عاد
+الهدوء بعد …») and accident. ``background`` and ``commemoration`` (funerals, anniversaries)
+keep the event but flag it. A family with ``"across_clauses": true`` in the data scopes
+across commas and clause openers (a trend or a denial governs its whole complement; a trial
+governs the account of the crime it judges).
 """
 
 from __future__ import annotations
