@@ -73,9 +73,14 @@ def find_mentions(view: DocView) -> list[Mention]:
     covered = bytearray(len(view.key) + 1)
     for x in (*view.actors, *view.places, *view.dates):
         covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)
+    # «تجمع المتظاهرون» read as an actor: a strong demonstration trigger that is the whole actor mention
+    # (the crowd doing the act) is still a trigger
+    whole_actor = {(a.nstart, a.nend) for a in view.actors}
     out: list[Mention] = []
     for m in raw:
-        if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
+        if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]) \
+                and not ((m.nstart, m.nend) in whole_actor and any(
+                    not t.weak and SUB_TO_TYPE[t.sub] in ("Protests", "Riots") for t in m.payloads)):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
         payloads = m.payloads
         if _nominal_prefix(m.prefix) and any(t.pos == "v" for t in payloads):
