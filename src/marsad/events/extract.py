@@ -29,7 +29,7 @@ from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
 from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
-from marsad.stages.time import YEAR, event_date
+from marsad.stages.time import YEAR, event_date, recalled
 from marsad.text import fold
 
 #: events dated more than this many days before publication are background
@@ -94,7 +94,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     places, found = _places(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
-    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles):
+    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
+            and not _told_in_lead(view, men, roles):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:
         return []
@@ -122,7 +123,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                    dm is not None) < need:
         return []
     att = attribution(view, men.sentence, men.nstart)
-    background = men.modality in FLAG or _is_background(view, men, when, explicit)
+    background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o)
 
     ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
     a1 = a2 = None
@@ -203,6 +204,16 @@ def _told_by_verb(men: Mention, roles: Roles) -> bool:
     return men.trigger.pos == "v" and not men.trigger.generic and roles.actor1 is not None
 
 
+def _told_in_lead(view: DocView, men: Mention, roles: Roles) -> bool:
+    """«خطف موظف بريطاني … أمس»: in the first sentence of a document (not a back-reference to an incident
+    told before), a trigger with a participant and a day of its own tells an incident even without a place."""
+    if (view.sentences and men.sentence > 0) or (roles.actor1 is None and roles.actor2 is None):
+        return False
+    seg_o = view.original(men.seg_start, men.seg_end)
+    dm = _event_date(view, men, seg_o, view.original(men.nstart, men.nend)[0])
+    return dm is not None and dm.precision == 1
+
+
 def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: list[Place], casualty: bool,
                 dated: bool) -> int:
     """How much a mention looks like a told incident rather than a topic («حوادث القتل والخطف»).
@@ -238,7 +249,7 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
         score -= 2
     if men.event_type in ("Protests", "Riots") and _crowd_counted(view, men):
         score += 1
-    return score
+    return score + men.told
 
 
 #: tokens around a demonstration trigger where a crowd count counts
