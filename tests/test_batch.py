@@ -74,6 +74,19 @@ def _spark_missing() -> str | None:
 
 
 @pytest.fixture(scope="module")
+def _module_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("marsad-home")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(monkeypatch: pytest.MonkeyPatch, _module_home: Path, _shared_cache: Path) -> None:
+    """One user-data folder for this module (overrides conftest's per-test one): the Spark workers
+    build their pipeline once for the module instead of once per test (the settings are part of its key)."""
+    monkeypatch.setenv("MARSAD_HOME", str(_module_home))
+    monkeypatch.setenv("MARSAD_CACHE", str(_shared_cache))
+
+
+@pytest.fixture(scope="module")
 def spark() -> Iterator[object]:
     """One local Spark session (2 cores) for the whole module."""
     why = _spark_missing()
@@ -251,7 +264,7 @@ def test_spark_output_equals_extract(spark: object, corpus: Path, tmp_path: Path
     assert json.loads((out / "_SUMMARY.json").read_text(encoding="utf-8")) == summary
     assert summary["files"] == [f"part-0000{i}" for i in range(3)]
     # the CLI on the running session: exit 2 (problems were reported), --overwrite replaces the folder
-    assert main(["batch", str(corpus), "--out", str(out), "--overwrite", "--partitions", "2"]) == 2
+    assert main(["batch", str(corpus), "--out", str(out), "--overwrite", "--partitions", "1"]) == 2
     assert jsonl_output(out) == expected
     assert "7 documents" in capsys.readouterr().err
 
@@ -292,9 +305,9 @@ def test_shared_dev_corpus_on_spark_equals_extract(spark: object, shared: Path, 
 # --------------------------------------------------------------------------- dedup
 
 
-def store_groups(files: list[str]) -> list[tuple[str, ...]]:
-    """The events ``marsad ingest`` stores for these files, each as the ids of its reports."""
-    with App(Config(db=str(Path(os.environ["MARSAD_HOME"]) / "dedup.sqlite"))) as app:
+def store_groups(files: list[str], db: Path) -> list[tuple[str, ...]]:
+    """The events ``marsad ingest`` stores for these files (in a new database ``db``), each as the ids of its reports."""
+    with App(Config(db=str(db))) as app:
         app.ingest(files)
         return sorted(tuple(s.report.id or "" for s in e.sources) for e in app.store.list_events())
 
@@ -303,7 +316,7 @@ def groups_of(events: list[dict]) -> list[tuple[str, ...]]:
     return sorted(tuple(r["id"] for r in e["reports"]) if "reports" in e else (e["id"],) for e in events)
 
 
-def test_dedup_blocks_give_the_store_merges_on_shared(shared: Path) -> None:
+def test_dedup_blocks_give_the_store_merges_on_shared(shared: Path, tmp_path: Path) -> None:
     files = list(walk([str(shared / "corpus" / "dev" / "articles.docs.jsonl"), str(shared / "corpus" / "raw")]))
     records = [((i, n, 0), "line", f, line) for i, f in enumerate(files)
                for n, line in enumerate(Path(f).read_bytes().split(b"\n"), 1)]
@@ -316,7 +329,7 @@ def test_dedup_blocks_give_the_store_merges_on_shared(shared: Path) -> None:
     for reports in blocks.values():
         merged.extend(e for _, e in merge_block(reports))
     got = groups_of(merged)
-    assert got == store_groups(files)
+    assert got == store_groups(files, tmp_path / "store.sqlite")
     assert sum(len(g) > 1 for g in got) >= 3, "the corpora tell some incidents in several outlets"
 
 
@@ -329,7 +342,7 @@ def test_spark_dedup_equals_store(spark: object, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = run_batch([str(folder)], str(out), dedup=True, background=True, partitions=2, spark=spark)
     events = jsonl_output(out)
-    assert groups_of(events) == store_groups([str(folder / "news.jsonl")])
+    assert groups_of(events) == store_groups([str(folder / "news.jsonl")], tmp_path / "store.sqlite")
     kafranbel = next(e for e in events if "reports" in e)
     assert [r["doc_id"] for r in kafranbel["reports"]] == ["t-001", "t-005"]  # t-006: the same outlet as t-001
     assert kafranbel["fatalities"] == 5 and kafranbel["source"] == "Test Wire; Other Daily"
