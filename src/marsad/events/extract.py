@@ -99,6 +99,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:
         return []
+    if _unsent_movement(view, men):
+        return []  # reinforcements or a convoy named as a target or an escort, not sent anywhere
     seg_o = view.original(men.seg_start, men.seg_end)
     anchor_o = view.original(men.nstart, men.nend)[0]
     dm = _event_date(view, men, seg_o, anchor_o)
@@ -188,6 +190,21 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                             [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1,
                             vague_killed=vague))
     return drafts
+
+
+def _unsent_movement(view: DocView, men: Mention) -> bool:
+    """A reinforcement or convoy noun makes an event only when a sending or arrival verb governs it
+    («دفعت قوات النظام بتعزيزات», «وصول رتل»), not a habit («يقوم … باستقدام»)."""
+    ctx = vocab().context
+    k = view.key[men.nstart:men.nend].split(" ")[0].lstrip("وبل")
+    if k not in ctx.get("movement_nouns", ()):
+        return False
+    words = [w.lstrip("وف") for w in view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 4,
+                                                        men.seg_start)]
+    verbs = ctx["movement_verbs"]
+    sent = any(w in verbs or (w.startswith("ب") and w[1:] in verbs) for w in words)
+    habit = any(w in ("يقوم", "تقوم") for w in words)
+    return not sent or habit
 
 
 def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
