@@ -30,10 +30,10 @@ from marsad.batch import (
     run_batch,
 )
 from marsad.batch.dedup import block_of, merge_block
-from marsad.batch.spark import spark_failure_cause
+from marsad.batch.spark import settings_for, spark_failure_cause
 from marsad.batch.worker import parse_line
 from marsad.cli import main
-from marsad.errors import InputError
+from marsad.errors import ConfigError, InputError
 from marsad.readers import walk
 
 # Reports written for these tests (not taken from any corpus).
@@ -181,6 +181,26 @@ def test_worker_reads_whole_files_like_extract(tmp_path: Path) -> None:
     assert [(r[1], r[2]) for r in rows if r[0] == "error"] == [((2, 0, 0), "E103")]
     aden = [r[2] for r in rows if r[0] == "event" and r[2]["doc_id"] == "aden"]
     assert aden and all(e["source"] == "Fallback" for e in aden)
+
+
+def test_worker_runs_the_pipeline_config_read_on_the_driver(corpus: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    toml = tmp_path / "no-geo.toml"
+    toml.write_text('[[stage]]\nname = "normalize"\n[[stage]]\nname = "actors"\n[[stage]]\nname = "time"\n'
+                    '[[stage]]\nname = "events"\nbackground = "ignored"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as bad:  # a bad option is found on the driver, before any task runs
+        settings_for(toml)
+    assert bad.value.code == "E215"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('background = "ignored"', "include_background = true"),
+                    encoding="utf-8")
+    settings = settings_for(toml, published="2024-03-20", outlet="Fallback")
+    assert settings.pipeline is not None and [s["name"] for s in settings.pipeline["stage"]][-1] == "events"
+    path = corpus / "a.jsonl"
+    records = [((0, n, 0), "line", str(path), line) for n, line in enumerate(path.read_bytes().split(b"\n"), 1)]
+    events = [r[2] for r in process_records(records, settings) if r[0] == "event"]
+    expected = extract_output([str(path)], capsys, "--pipeline", str(toml), "--published", "2024-03-20",
+                              "--outlet", "Fallback")
+    assert events == expected and events and all(e["location"] is None for e in events)
 
 
 def test_plan_inputs_walks_folders_and_reads_jsonl_by_lines(corpus: Path) -> None:
