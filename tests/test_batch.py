@@ -157,6 +157,19 @@ def test_worker_gives_extract_events_and_counts_bad_lines(corpus: Path, capsys: 
     assert sorted(r[2] for r in rows if r[0] == "doc") == ["t-001", "t-002", "t-003"]
 
 
+def test_line_breaks_inside_json_strings_are_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """U+2028, U+2029 and U+0085 may stand raw in a JSON string: Spark's lines and extract's keep them."""
+    rec = dict(REPORTS[0], text=REPORTS[0]["text"].replace("، ", "\u2028", 1).replace("، ", "\x85", 1))
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\r\n" + json.dumps(REPORTS[1], ensure_ascii=False),
+                    encoding="utf-8")
+    records = [((0, n, 0), "line", str(path), line)
+               for n, line in enumerate(path.read_bytes().replace(b"\r\n", b"\n").split(b"\n"), 1)]
+    rows = list(process_records(records, WorkerSettings()))
+    assert [r[2] for r in rows if r[0] == "doc"] == ["t-001", "t-002"]
+    assert [r[2] for r in rows if r[0] == "event"] == extract_output([str(path)], capsys)
+
+
 def test_worker_line_parsing() -> None:
     assert parse_line(b"  \r", "f", 1) is None
     doc = parse_line(b'\xef\xbb\xbf{"id": 7, "text": "\xd9\x86\xd8\xb5"}\r', "f", 1)  # BOM, CRLF, numeric id

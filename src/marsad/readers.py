@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -51,6 +52,9 @@ CSV_COLUMNS = {
 }
 #: seconds to wait for a feed URL
 FEED_TIMEOUT = 30
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 def _raise(e: InputError) -> None:
@@ -116,7 +120,9 @@ def doc_from_record(rec: dict[str, Any], where: str, *, published: date | None =
 
 def read_jsonl_text(content: str, name: str, *, on_error: ErrorHandler = _raise,
                     published: date | None = None, outlet: str | None = None) -> Iterator[Document]:
-    for n, line in enumerate(content.splitlines(), 1):
+    # lines end at \n, \r\n or \r only (as in Spark/Hadoop): str.splitlines() would also cut at U+2028,
+    # U+0085…, which JSON strings may hold as they are
+    for n, line in enumerate(_LINE_BREAK.split(content), 1):
         if not line.strip():
             continue
         where = f"{name}:{n}"
