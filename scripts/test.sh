@@ -21,4 +21,17 @@ if [ -z "${MARSAD_TEST_PG:-}" ]; then
   fi
 fi
 export MARSAD_TEST_PG
+# Java >= 17 for the Spark batch tests (tests/test_batch.py): required in CI; elsewhere they skip, saying why.
+if JAVA_HOME_FOUND=$(bash scripts/java.sh); then
+  export JAVA_HOME="$JAVA_HOME_FOUND"
+elif [ -n "${CI:-}" ]; then
+  echo "scripts/test.sh: no Java runtime for Spark (see scripts/java.sh)" >&2; exit 1
+else
+  echo "scripts/test.sh: warning: no Java; the Spark batch tests will skip" >&2
+fi
+# Debian's Chromium for the dashboard's browser tests (tests/test_web_browser.py): required in CI; elsewhere they skip, saying why.
+if ! bash scripts/chromium.sh >/dev/null; then
+  if [ -n "${CI:-}" ]; then echo "scripts/test.sh: Chromium could not be installed" >&2; exit 1; fi
+  echo "scripts/test.sh: warning: Chromium not available; the browser tests will skip" >&2
+fi
 .venv/bin/pytest "$@"

@@ -54,6 +54,9 @@ def _agrees(ev: Event, want: dict[str, Any]) -> list[str]:
             loc = ev.location
             if loc is None or not any(v in (t or "") for t in (loc.name, loc.name_ar, loc.mention)):
                 bad.append(f"location {loc} lacks {v!r}")
+        elif k == "attribution" and v is None:
+            if ev.attribution is not None:
+                bad.append(f"attribution {ev.attribution!r} != None")
         elif k == "attribution":
             if not ev.attribution or v not in ev.attribution:
                 bad.append(f"attribution {ev.attribution!r} lacks {v!r}")

@@ -104,6 +104,17 @@ def test_sentences() -> None:
     assert sents == ["قصفت الطائرات البلدة.", "وقتل 3.5 شخص!", "سطر آخر"]
 
 
+def test_glued_words_are_split_without_losing_offsets() -> None:
+    s = "استهدفت المقاومةقاعدة حقل العمر بأكثر من 15 صاروخاًعلى القواعد"
+    nt = normalize(s)
+    keys = [t.key for t in tokenize(nt)]
+    assert "المقاومه" in keys and "قاعده" in keys and "صاروخا" in keys and "علي" in keys
+    for t in tokenize(nt):
+        assert s[t.start:t.end] and " " not in s[t.start:t.end]
+    # a word that merely contains the letters stays whole; a final ى before a space is no glue
+    assert [t.key for t in tokenize(normalize("مستشفى الشفاء"))] == ["مستشفي", "الشفاء"]
+
+
 def test_empty_and_nonarabic_inputs() -> None:
     assert normalize("").text == ""
     assert normalize("\u200b\u200f").text == ""
@@ -112,9 +123,15 @@ def test_empty_and_nonarabic_inputs() -> None:
 
 def _reference(s: str) -> tuple[str, list[int], list[int]]:
     """The plain per-character definition of normalization, to check the bulk path against."""
-    from marsad.text import _clean_char
+    from marsad.text import _GLUE_RE, _clean_char
 
-    chars: list[tuple[str, int]] = [(c, i) for i, ch in enumerate(s) for c in _clean_char(ch)]
+    cut = {m.end() for m in _GLUE_RE.finditer(s)}
+    chars: list[tuple[str, int]] = []
+    for i, ch in enumerate(s):
+        for j, c in enumerate(_clean_char(ch)):
+            if j == 0 and i in cut and chars and chars[-1][0] not in " \n" and chars[-1][1] != i:
+                chars.append((" ", chars[-1][1]))  # two glued words: a space shares the source of the char before
+            chars.append((c, i))
     out: list[tuple[str, int, int]] = []
     k = 0
     while k < len(chars):

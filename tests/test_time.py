@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from marsad.model import Document
-from marsad.stages.time import YEAR, TimeStage, event_date, find_dates
+from marsad.stages.time import YEAR, TimeStage, event_date, find_dates, recalled
 from marsad.text import normalize
 
 PUB = date(2023, 9, 24)  # a Sunday
@@ -111,3 +111,30 @@ def test_named_weekday_wins_over_loose_yesterday() -> None:
     assert [(d.text, d.value) for d in got] == [("أمس الثلاثاء", date(2015, 8, 4))]
     same = find_dates(normalize("قصفت الطائرات أمس الأربعاء البلدة"), date(2015, 8, 6))
     assert [d.value for d in same] == [date(2015, 8, 5)]
+
+
+def _dated(text: str, pub: date | None) -> Document:
+    from marsad.stages.normalize import NormalizeStage
+
+    return TimeStage()(NormalizeStage()(Document(id="r", text=text, published=pub)))
+
+
+@pytest.mark.parametrize(("text", "trigger", "pub", "expected"), [
+    # undated document, a month of a named year after the trigger: recalled
+    ("واستقال الوزير بعد اغتيال المحافظ في آذار 2012 بأشهر.", "اغتيال", None, True),
+    # the same with a publication date: the 30-day rule of the events stage decides, not this one
+    ("واستقال الوزير بعد اغتيال المحافظ في آذار 2012 بأشهر.", "اغتيال", PUB, False),
+    # the date leads the incident (a chronology line): told, not recalled
+    ("وفي آذار 2012 اغتال مسلحون المحافظ.", "اغتال", None, False),
+    # a full day after the trigger: told
+    ("خرج المتظاهرون في 10 آذار 2012 إلى الساحة.", "خرج", None, False),
+    # no year: nothing to say
+    ("واستقال الوزير بعد اغتيال المحافظ في آذار الماضي.", "اغتيال", None, False),
+    # no date of its own, a year named alone in the sentence: recalled
+    ("وتولى القيادة عام 2014 بعد اغتيال سلفه.", "اغتيال", None, True),
+])
+def test_recalled_incident(text: str, trigger: str, pub: date | None, expected: bool) -> None:
+    doc = _dated(text, pub)
+    anchor = text.index(trigger)
+    sent_end = len(text)
+    assert recalled(doc, event_date(doc, 0, sent_end, anchor), anchor) is expected

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -51,6 +52,9 @@ CSV_COLUMNS = {
 }
 #: seconds to wait for a feed URL
 FEED_TIMEOUT = 30
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 def _raise(e: InputError) -> None:
@@ -116,7 +120,9 @@ def doc_from_record(rec: dict[str, Any], where: str, *, published: date | None =
 
 def read_jsonl_text(content: str, name: str, *, on_error: ErrorHandler = _raise,
                     published: date | None = None, outlet: str | None = None) -> Iterator[Document]:
-    for n, line in enumerate(content.splitlines(), 1):
+    # lines end at \n, \r\n or \r only (as in Spark/Hadoop): str.splitlines() would also cut at U+2028,
+    # U+0085…, which JSON strings may hold as they are
+    for n, line in enumerate(_LINE_BREAK.split(content), 1):
         if not line.strip():
             continue
         where = f"{name}:{n}"
@@ -151,6 +157,16 @@ def read_path(path: str, *, on_error: ErrorHandler = _raise, published: date | N
             on_error(InputError(f"{path}: cannot be read ({e.strerror})", code="E101"))
             return
         name, stem, suffix = str(p), p.stem, p.suffix.lower()
+    yield from read_bytes(data, name, stem, suffix, on_error=on_error, published=published, outlet=outlet)
+
+
+def read_bytes(data: bytes, name: str, stem: str, suffix: str, *, on_error: ErrorHandler = _raise,
+               published: date | None = None, outlet: str | None = None) -> Iterator[Document]:
+    """Documents from the bytes of one input; ``suffix`` (lower case, with its dot) picks the format.
+
+    ``name`` is used in messages and ``stem`` as the id of a one-article file. This is
+    :func:`read_path` without the file system, for callers that read the bytes themselves (Spark).
+    """
     if suffix in FEED_SUFFIXES:
         yield from read_feed_bytes(data, name, on_error=on_error, published=published, outlet=outlet)
         return

@@ -55,7 +55,14 @@ def run(args: argparse.Namespace) -> int:
     published = parse_date(args.published, "--published: ")
     cfg = Config.from_env(db=args.db, pipeline=args.pipeline, jobs=args.jobs)
     cfg.dedup = not args.no_dedup
-    signal.signal(signal.SIGTERM, _terminate)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _ingest(args, cfg, published)
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # a caller's own handler (e.g. a test runner's) comes back
+
+
+def _ingest(args: argparse.Namespace, cfg: Config, published: object) -> int:
     with App(cfg) as app:
         app.pipeline  # noqa: B018 - build the pipeline (and report config errors) before opening the store
         store = app.store

@@ -19,8 +19,10 @@ the registry's "Unidentified Armed Group" (the actors stage resolves «مجهو�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
+from marsad.events.attribution import attribution
 from marsad.events.detect import Mention
 from marsad.events.view import DocView, Located, entity_of
 from marsad.events.vocab import vocab
@@ -81,7 +83,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     if last in ctx["patient"] or last_stem in ctx["patient"] or joined in ctx["patient"] or \
             any(w in ("صفوف", "ضد", "علي", "استهداف", "باستهداف") for w in words[-2:]):
         return "patient"
-    if last.startswith(("مواقع", "مقرات", "مقر", "نقاط", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")):
+    if last.startswith(("مواقع", "موقع", "مقرات", "مقر", "نقاط", "نقطه", "عناصر", "تجمعات", "تمركزات", "قواعد", "حواجز")) \
+            or (last.endswith("ا") and last[:-1] in ctx["patient"]):  # «موقعاً للاحتلال»: accusative -an
         return "patient"
     if prefix.endswith("ل") or prefix.endswith("لل"):
         return "genitive"
@@ -92,7 +95,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     """actor1 / actor2 of a mention from the actors of its segment."""
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
-             and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)]
+             and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
+             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a))]
     if not cands:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
@@ -105,6 +109,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if mark is None:
             mark = memo[(id(a), men.seg_start)] = "patient" if _is_site(view, a) else _marker(view, a, men.seg_start)
         marks[id(a)] = mark
+    for a in cands:
+        if marks[id(a)] == "agent" and not _relative_of_trigger(view, men, a):
+            marks[id(a)] = ""
     for a, b in pairwise(cands):
         # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
         if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:
@@ -120,9 +127,13 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if marks[id(a)] == "between":
             roles.actor1 = a
             rest = [b for b in cands[i + 1:] if not _same(a, b)]
+            side = view.key.find(_OTHER_SIDE, a.nend, men.seg_end)
+            if side >= 0:
+                # «بين الفرقة الرابعة وحزب الله من جهة والفصائل من جهة أخرى»: the other side follows «من جهة»
+                rest = [b for b in rest if b.nstart > side] or rest
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «قتل مسلحو التنظيم ثلاثة جنود … في هجوم»: a kill verb before the trigger orders its actors (VSO)
     verbs = [r for r in view.cache.get("result_verbs", []) if r.sentence == men.sentence  # type: ignore[union-attr]
@@ -130,12 +141,16 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     if verbs and not any(marks[id(a)] in ("agent", "patient", "between") for a in cands):
         v0 = verbs[-1]
         vso = [a for a in before if a.nstart >= v0.nend]
-        if vso:
+        if vso and _counted(view, v0.nend, vso[0].nstart):
+            # «قتل أربعة عسكريين في انفجار …»: a counted group after the verb is its (passive) subject,
+            # the ones who died, not the killers
+            marks[id(vso[0])] = "patient"
+        elif vso:
             roles.actor1 = vso[0]
             rest = [a for a in vso[1:] if not _same(a, vso[0])]
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «أعلنت المقاومة أن مجاهديها استهدفوا قاعدة …», «أعلنت أنها استهدفت …»: the subject is a pronoun
     # standing for the actor named before; what follows the verb is its object
@@ -148,7 +163,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             rest = [a for a in after if not _same(a, prior[0])]
             if rest:
                 roles.actor2 = rest[0]
-            return _finish(roles, cands)
+            return _finish(roles, cands, marks)
 
     # «سلسلة غارات استهدفت أهدافاً لـ…», «صواريخ استهدفت القاعدة»: the weapon is the verb's subject,
     # so what follows the verb is its object
@@ -166,17 +181,32 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         roles.actor2 = min(patients, key=lambda a: abs(a.nstart - men.nend))
     if passive and before and roles.actor2 is None:
         roles.actor2 = before[-1]
+    elif passive and before and roles.actor1 is None and men.event_type == "Battles" \
+            and not _same(before[-1], roles.actor2):
+        roles.actor1 = before[-1]  # «قتل جندي … في اشتباكات مع التنظيم»: the fallen side is the other party
     if roles.actor1 is None and men.trigger.pos == "n" and not _object_noun(view, men):
         # construct state «غارات التحالف», «هجوم التنظيم على …»: the noun's complement is its doer
         direct = [a for a in after if marks[id(a)] == "" and not view.words_before(
             a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
         if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
             roles.actor1 = direct[0]
+    elif roles.actor1 is None and men.trigger.pos == "n" and _object_noun(view, men) and after \
+            and view.key[after[0].nstart:after[0].nend].startswith(_AIR_FORCE) \
+            and not view.words_before(after[0].nstart - len(view.clitic_prefix(after[0].nstart)), 1, men.nend):
+        roles.actor1 = after[0]  # «استهداف طيران العدوان جزيرة كمران»: an air force is never the one struck here
+    elif roles.actor1 is None and men.trigger.pos == "n" and _ground_noun(view, men):
+        # «اقتحام قوات الاحتلال نابلس», «سيطرة قوات النظام على …»: ground is taken, not forces, so
+        # armed forces right after the noun are its doers
+        direct = [a for a in after if marks[id(a)] == "" and actor_of(a).category in _ARMED_CATEGORIES
+                  and not view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1, men.nend)]
+        if direct and view.clitic_prefix(direct[0].nstart) in ("", "ال"):
+            roles.actor1 = direct[0]
     if roles.actor1 is None:
         gen = [a for a in after if marks[id(a)] == "genitive" and men.trigger.pos == "n"
                and _genitive_agent(view, men, a)]
         unmarked_before = [a for a in before if marks[id(a)] in ("", "genitive") and a is not roles.actor2
-                           and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW]
+                           and len(view.words_before(men.nstart, SUBJECT_WINDOW + 1, a.nend)) <= SUBJECT_WINDOW
+                           and not (men.trigger.pos == "v" and _comma_between(view, a.nend, men.nstart))]
         unmarked_after = [a for a in after if marks[id(a)] == "" and a is not roles.actor2]
         if gen:
             roles.actor1 = gen[0]
@@ -189,7 +219,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
             roles.actor1 = unmarked_after[0]
     if roles.actor2 is None and roles.actor1 is not None and roles.actor1.nstart >= men.nend:
         # «قتل ثلاثة عناصر من قسد بقصف لقوات النظام»: the actor before a trigger whose agent follows it
-        prior = [a for a in before if marks[id(a)] in ("", "patient") and not _same(a, roles.actor1)]
+        att = attribution(view, men.sentence, men.nstart)
+        prior = [a for a in before if marks[id(a)] in ("", "patient") and not _same(a, roles.actor1)
+                 and not (att is not None and att[0] <= a.nstart and a.nend <= att[1])]  # not the announcer
         if prior:
             roles.actor2 = prior[-1]
     if roles.actor2 is None:
@@ -197,7 +229,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
                 and (roles.actor1 is None or not _same(a, roles.actor1))]
         if rest and (roles.actor1 is not None or men.trigger.pos == "n"):
             roles.actor2 = rest[0]
-    return _finish(roles, cands)
+    return _finish(roles, cands, marks)
 
 
 def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located, tuple[int, int]] | None:
@@ -225,6 +257,71 @@ def anaphor(view: DocView, men: Mention, taken: Located | None) -> tuple[Located
     return None
 
 
+#: how far (tokens) a relative verb («الذي نفذه», «أطلقته») may stand from the trigger or weapon it refers to
+RELATIVE_WINDOW = 8
+
+
+def _relative_of_trigger(view: DocView, men: Mention, a: Located) -> bool:
+    """An agent marked by a verb with an object pronoun («صاروخ أطلقته قوات النظام», «الهجوم الذي نفذه
+    التنظيم») is the trigger's agent only when the pronoun refers to the trigger or its weapon, i.e. the verb
+    follows them closely; «منصات صواريخ نصبها المتمردون» names who set up the launchers, not who struck."""
+    w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1)
+    if not w or w[0].lstrip("و") not in _relative_agent_keys():
+        return True  # another agent marker («من قبل», «برصاص»)
+    ti = view.token_containing(a.nstart) - 1  # the relative verb
+    ends = [men.nend] + ([men.weapon[1]] if men.weapon is not None else [])
+    for e in ends:
+        tj = view.token_containing(max(e - 1, 0))
+        if e <= view.tokens[ti].nstart and 0 <= ti - tj <= RELATIVE_WINDOW:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _relative_agent_keys() -> frozenset[str]:
+    """The agent markers that are verbs with an object pronoun (they end in «ه» / «ها»)."""
+    return frozenset(k for k in vocab().context["agent"] if " " not in k and k.endswith(("ه", "ها"))
+                     and not k.startswith("ب"))
+
+
+#: sub-types where the side that holds ground is a party (the territory changes hands)
+_TERRITORY_SUBS = frozenset({"Government regains territory", "Non-state actor overtakes territory",
+                             "Non-violent transfer of territory"})
+_CONTROL_VERBS = frozenset({"يسيطر", "تسيطر", "سيطر", "سيطرت"})
+_CONTROL_OBJECTS = frozenset({"عليها", "عليه", "عليهما", "عليهم"})
+
+
+def _controller(view: DocView, a: Located) -> bool:
+    """«قرية يسيطر عليها تنظيم داعش», «مناطق خاضعة لسيطرة قسد»: the actor that holds the place
+    where something happened describes the place; it is no party to the event."""
+    w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 2)
+    if not w:
+        return False
+    last, prev = w[-1], (w[-2] if len(w) > 1 else "")
+    return (last in _CONTROL_OBJECTS and prev in _CONTROL_VERBS) or last in ("لسيطره", "لسيطرة") or (
+        last == "سيطره" and prev in ("تحت", "الخاضعه", "الخاضع", "خاضعه"))
+
+
+#: «من جهة»: closes the first side of a «بين … من جهة … من جهة أخرى» pair (folded)
+_OTHER_SIDE = "من جهه"
+
+
+def _comma_between(view: DocView, a: int, b: int) -> bool:
+    """«… والأجهزة الأمنية التابعة له من دخول المنطقة، كما منعت …»: a comma ends the clause, so an actor
+    before it is not the subject of a verb after it."""
+    return any(w in (",", "،", ";", ":") for w in view.words_before(b, SUBJECT_WINDOW + 1, a))
+
+
+def _counted(view: DocView, a: int, b: int) -> bool:
+    """Whether a figure («أربعة», «5», «عشرات») stands in the normalized range [a, b)."""
+    if "num" not in view.cache:
+        view.cache["num"] = vocab().numbers.find(view.nt)
+    if any(a <= n.nstart < b and n.payloads[0].family in ("number", "vague", "dual")
+           for n in view.cache["num"]):  # type: ignore[union-attr]
+        return True
+    return any(w.isdigit() for w in view.words_before(b, 3, a))
+
+
 #: verbs whose subject suffers the event («أصيب», «استشهد»)
 _PASSIVE_VERBS = frozenset({"اصيب", "اصيبت", "اصيبوا", "استشهد", "استشهدت", "استشهدوا", "ارتقي", "ارتقت", "جرح",
                             "جرحت", "اختطف", "اختطفت", "اعتقل", "اعتقلت", "قضي", "لقي", "لقيت", "لقوا"})
@@ -238,13 +335,28 @@ _OBJECT_NOUNS = ("استهداف", "اغتيال", "اعتقال", "اختطاف
                  "تحرير", "استعاده", "السيطره", "اقتحام", "حصار")
 
 
-def _object_noun(view: DocView, men: Mention) -> bool:
+#: verbal nouns whose object is ground (a town, a camp, a base): armed forces as complement are the doers
+_GROUND_NOUNS = ("اقتحام", "السيطره", "سيطره", "حصار", "استعاده", "اجتياح", "توغل")
+#: heads of an air force («طيران التحالف», «سلاح الجو»): as the complement of «استهداف» it is the doer
+_AIR_FORCE = ("طيران", "الطيران", "سلاح الجو", "مقاتلات", "المقاتلات")
+#: actor categories that take ground (state forces, rebels, militias, external forces)
+_ARMED_CATEGORIES = frozenset({1, 2, 3, 4, 8})
+
+
+def _verbal_noun(view: DocView, men: Mention) -> str:
     k = view.key[men.nstart:men.nend]
     for p in ("وبال", "بال", "وال", "فال", "لل", "ال", "و", "ب", "ل", "ف"):
         if k.startswith(p) and len(k) - len(p) >= 3:
-            k = k[len(p):]
-            break
-    return k.startswith(_OBJECT_NOUNS)
+            return k[len(p):]
+    return k
+
+
+def _ground_noun(view: DocView, men: Mention) -> bool:
+    return _verbal_noun(view, men).startswith(_GROUND_NOUNS)
+
+
+def _object_noun(view: DocView, men: Mention) -> bool:
+    return _verbal_noun(view, men).startswith(_OBJECT_NOUNS)
 
 
 def _genitive_agent(view: DocView, men: Mention, a: Located) -> bool:
@@ -284,13 +396,17 @@ def _is_site(view: DocView, a: Located) -> bool:
     return view.key[a.nstart:a.nend].startswith(_SITE_HEADS)
 
 
-def _finish(roles: Roles, cands: list[Located], view: DocView | None = None) -> Roles:
+def _finish(roles: Roles, cands: list[Located], marks: dict[int, str] | None = None) -> Roles:
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and a2 is not None and _same(a1, a2):
         roles.actor2 = None
     a1, a2 = roles.actor1, roles.actor2
     if a1 is not None and (actor_of(a1).category == 7) and (a2 is None or actor_of(a2).category != 7):
-        roles.actor1, roles.actor2 = a2, a1
+        if a2 is not None and marks is not None and marks.get(id(a2)) == "patient":
+            roles.actor1 = None  # «منعت الأهالي … عناصر النظام»: civilians act on nobody; the marked target stays
+        else:
+            roles.actor1, roles.actor2 = a2, a1
+
     for a in cands:
         if a is roles.actor1 or a is roles.actor2:
             continue

@@ -36,12 +36,14 @@ def attribution(view: DocView, sentence: int, anchor: int) -> tuple[int, int] | 
     i = view.token_at(c.nend)
     end = c.nend
     n = 0
+    to_comp = False
     while i < len(view.tokens) and view.tokens[i].nstart < sb and n < MAX_TOKENS:
         t = view.tokens[i]
         k = t.key
         if k in (",", ".", ":", ";", '"', "«", "»", "(", ")"):
             break
         if c.payloads[0].family == "verb" and (k in comp or (k.startswith("و") and k[1:] in comp)):
+            to_comp = True
             break
         if c.nend <= anchor and t.nstart >= anchor:
             break
@@ -50,4 +52,10 @@ def attribution(view: DocView, sentence: int, anchor: int) -> tuple[int, int] | 
         n += 1
     if end - c.nstart < 4 or end == c.nend:
         return None
+    if c.key in _AMBIGUOUS and not to_comp:
+        return None  # «بين» reports («بيّن المصدر أن …») only when a complementizer follows; else it means "between"
     return c.nstart, end
+
+
+#: reporting verbs spelled like a common word: they count only when a complementizer follows
+_AMBIGUOUS = frozenset({"بين"})

@@ -34,6 +34,7 @@ class Casualties:
     killed: int | None = None
     injured: int | None = None
     zero: bool = False
+    vague: bool = False  # the killed figure is a vague count («عدد من القتلى» → 3), not a number told
     spans: list[tuple[int, int]] = field(default_factory=list)  # normalized ranges of the killed phrases
 
 
@@ -71,7 +72,11 @@ def casualties(view: DocView, a: int, b: int) -> Casualties:
             if n is not None:
                 per_sent_i[si] = max(per_sent_i.get(si, 0), n)
     if per_sent_k:
-        out.killed = min(_sentence_total(v) for v in per_sent_k.values())
+        totals = [(_sentence_total(v), any(c for _, c in v)) for v in per_sent_k.values()]
+        told = [n for n, counted in totals if counted]
+        # a number told anywhere beats a vague count elsewhere («استشهاد عدد من المدنيين … استشهد 5 مدنيين»)
+        out.killed = min(told) if told else min(n for n, _ in totals)
+        out.vague = not told
     if per_sent_i:
         out.injured = min(per_sent_i.values())
     return out
@@ -104,9 +109,15 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
         return 2, True
     if key.startswith(("مصرع", "حتف")) and (n := _met_figure(view, m.nstart, nums)) is not None:
         return n, True
-    n = _number_near(view, m.nstart, m.nend, nums)
-    if n is not None:
-        return n, True
+    if key.endswith(("هم", "هما")) and key.startswith(_BACK_HEADS):
+        # «أطلقوا النار على 5 مدنيين … ما أدى إلى استشهادهم»: the pronoun counts the people named before
+        n = _back_figure(view, m.nstart, nums)
+        if n is not None:
+            return n, True
+        return (2, True) if key.endswith("هما") else (3, False)
+    hit = _number_near(view, m.nstart, m.nend, nums)
+    if hit is not None:
+        return hit[0], not hit[1]
     if fam == "massacre":
         return 3, False
     if fam == "killed_plural" or key in ("قتلي", "القتلي", "شهداء", "الشهداء", "جثث", "حتفهم", "لقوا حتفهم"):
@@ -120,6 +131,8 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     w = nxt[0]
     if w in (",", "."):
         return 1, True
+    if w in ("بعض", "عدد", "العديد"):
+        return 3, False  # «وفاة بعض الجرحى»: some, not one
     plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
                                                                       "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
     return (3, False) if plural else (1, True)
@@ -150,8 +163,31 @@ def _met_figure(view: DocView, npos: int, nums) -> int | None:
     return None
 
 
-def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
-    """A figure within a few tokens after (or before) the word at [a, b), skipping hedges («نحو», «على الأقل»)."""
+#: death words that take a pronoun for the dead («استشهادهم», «مقتلهما»)
+_BACK_HEADS = ("استشهاد", "مقتل", "وفات", "قتل")
+#: tokens back from such a word within which its figure is looked for (same sentence)
+BACK_WINDOW = 20
+
+
+def _back_figure(view: DocView, npos: int, nums) -> int | None:
+    """The nearest figure before ``npos`` in its sentence that counts people («على 5 مدنيين»)."""
+    ti = view.token_containing(npos)
+    si = view.sentence_index(npos)
+    for k in range(ti - 1, max(-1, ti - 1 - BACK_WINDOW), -1):
+        t = view.tokens[k]
+        if view.sentence_index(t.nstart) != si:
+            return None
+        if t.key.isdigit() and not _is_year(view, k):
+            return int(t.key) if int(t.key) < MAX_COUNT else None
+        for n in nums:
+            if n.nstart == t.nstart and n.payloads[0].family in ("number", "dual"):
+                return _value(view, n, nums)
+    return None
+
+
+def _number_near(view: DocView, a: int, b: int, nums) -> tuple[int, bool] | None:
+    """A figure within a few tokens after (or before) the word at [a, b), skipping hedges («نحو», «على الأقل»),
+    and whether it is a vague count («عدد من», «عشرات») rather than a number told."""
     after = [n for n in nums if n.nstart >= b and n.payloads[0].family != "hedge"]
     ti = view.token_containing(max(a, b - 1))
     for n in after[:3]:
@@ -159,7 +195,7 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
         if ni - ti > AFTER:
             break
         if _gap_ok(view, ti + 1, ni, nums):
-            return _value(view, n, nums)
+            return _value(view, n, nums), n.payloads[0].family == "vague"
     # digits right after
     for k in range(ti + 1, min(len(view.tokens), ti + 1 + AFTER)):
         t = view.tokens[k].key
@@ -167,7 +203,7 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
             if _is_year(view, k):
                 continue  # «قتل في أيار 2014 خمسة»: a year, not the figure
             if _gap_ok(view, ti + 1, k, nums):
-                return int(t) if int(t) < 100000 else None
+                return (int(t), False) if int(t) < 100000 else None
             break
         if t in (",", ".", ":"):
             break
@@ -178,12 +214,12 @@ def _number_near(view: DocView, a: int, b: int, nums) -> int | None:
         if t.isdigit():
             if _is_year(view, k):
                 break  # «في عام 2014 قتل …»: the year, not the figure
-            return int(t) if int(t) < 100000 else None
+            return (int(t), False) if int(t) < 100000 else None
         if t in (",", ".", ":"):
             break
         for n in nums:
             if n.nstart == view.tokens[k].nstart and n.payloads[0].family in ("number", "vague", "dual"):
-                return _value(view, n, nums)
+                return _value(view, n, nums), n.payloads[0].family == "vague"
     return None
 
 

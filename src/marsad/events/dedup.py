@@ -35,6 +35,7 @@ class Draft:
     zero: bool = False
     mentions: int = 1
     split: bool = False  # one of several places listed for one trigger
+    vague_killed: list[int] = field(default_factory=list)  # vague counts («قتلى» → 3): used only when no number is told
 
 
 def _km(a: Place, b: Place) -> float:
@@ -167,6 +168,7 @@ def merge_into(x: Draft, y: Draft) -> None:
     if ex.attribution is None:
         ex.attribution = ey.attribution
     x.killed.extend(y.killed)
+    x.vague_killed.extend(y.vague_killed)
     x.injured.extend(y.injured)
     x.zero = x.zero or y.zero
     x.strong = x.strong or y.strong

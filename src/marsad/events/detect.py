@@ -14,7 +14,7 @@ attached here and decides later whether the mention is coded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from marsad.events.modality import modality_of
@@ -43,6 +43,8 @@ class Mention:
     modality: str | None = None
     modality_cue: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
+    #: extra specificity: the trigger's own wording tells an incident («خرج المتظاهرون», «قام جنود … باغتصابها»)
+    told: int = 0
 
     @property
     def event_type(self) -> str:
@@ -71,11 +73,26 @@ def find_mentions(view: DocView) -> list[Mention]:
     covered = bytearray(len(view.key) + 1)
     for x in (*view.actors, *view.places, *view.dates):
         covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)
+    # «تجمع المتظاهرون» read as an actor: a strong demonstration trigger that is the whole actor mention
+    # (the crowd doing the act) is still a trigger
+    whole_actor = {(a.nstart, a.nend) for a in view.actors}
     out: list[Mention] = []
     for m in raw:
-        if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]):
+        if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]) \
+                and not ((m.nstart, m.nend) in whole_actor and any(
+                    not t.weak and SUB_TO_TYPE[t.sub] in ("Protests", "Riots") for t in m.payloads)):
             continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
-        trig: Trigger = _best(m.payloads)
+        payloads = m.payloads
+        if _nominal_prefix(m.prefix) and any(t.pos == "v" for t in payloads):
+            # a verb never takes the article, «ب» or «ك»: «القتل», «بقتل», «التصدي» are its verbal noun,
+            # and «الفجر» (the dawn) is another word
+            if m.key in v.context["verb_not_noun"]:
+                payloads = tuple(t for t in payloads if t.pos != "v")
+            else:
+                payloads = tuple(replace(t, pos="n") if t.pos == "v" else t for t in payloads)
+            if not payloads:
+                continue
+        trig: Trigger = _best(payloads)
         if trig.weak and trig.pos == "n" and _named_operation(view, m.nend):
             continue  # «معركة "طوفان الأقصى"»: the name of a campaign, not an incident
         if trig.weak and SUB_TO_TYPE[trig.sub] in ("Protests", "Riots") and _names_place(view, m.nend):
@@ -105,7 +122,68 @@ def find_mentions(view: DocView) -> list[Mention]:
         if men.modality is None and _purpose(view, men):
             men.modality = "hypothetical"
     _segments(view, final)
+    for men in final:
+        if _demonstrators_act(view, men, support) or _acted_out(view, men, raw):
+            men.told = 1
     return final
+
+
+#: tokens after a noun trigger where a verb trigger of its type tells that it happened («سيارة مفخخة … انفجرت»)
+NOUN_VERB_WINDOW = 8
+#: tokens before a «بـ» noun trigger where «قام» makes it the act of its subject («قام جنود … باغتصابها»)
+DID_WINDOW = 16
+_DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
+
+
+def _acted_out(view: DocView, men: Mention, raw) -> bool:
+    """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
+    مفخخة متوقفة أمام المبنى انفجرت»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
+    if men.trigger.pos != "n":
+        return False
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    for m in raw:
+        if m.nstart < men.nend or m.nstart >= men.seg_end:
+            continue
+        t = _best(m.payloads)
+        if t.pos == "v" and SUB_TO_TYPE[t.sub] == men.event_type \
+                and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
+            return True
+    word = view.clitic_prefix(men.nstart) + view.key[men.nstart:men.nend]
+    if not word.startswith(("ب", "وب")):
+        return False
+    floor = max(men.seg_start, view.sentences[men.sentence][0] if view.sentences else 0)
+    before = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), DID_WINDOW, floor)
+    return any(w in _DID or (w[:1] in "وف" and w[1:] in _DID) for w in before)
+
+
+#: tokens after a demonstration verb where its subject (the crowd) is looked for
+CROWD_SUBJECT_WINDOW = 3
+
+
+def _demonstrators_act(view: DocView, men: Mention, support) -> bool:
+    """A demonstration verb told with the crowd as its doer: «خرج المتظاهرون», «تجمع المتظاهرون»,
+    «احتشد متظاهرون», «أحرق المتظاهرون» (the crowd word in the trigger or right after the verb).
+
+    The wording tells what the demonstrators did, not a topic. A crowd word before the verb is no such
+    proof («يخرج المتظاهرين إلى الشوارع» of a leader, «قيام المتظاهرين برشق …» in a precaution).
+    """
+    if men.trigger.pos != "v" or men.event_type not in ("Protests", "Riots"):
+        return False
+    ti = view.token_containing(men.nstart)
+    tj = view.token_containing(max(men.nstart, men.nend - 1))
+    for x in support:
+        if x.payloads[0].family != "crowd" or not (men.seg_start <= x.nstart < men.seg_end):
+            continue
+        xi = view.token_containing(x.nstart)
+        if ti <= xi <= tj or 0 < xi - tj <= CROWD_SUBJECT_WINDOW:
+            return True
+    return False
+
+
+def _nominal_prefix(prefix: str) -> bool:
+    """Proclitics only a noun takes: the article («ال», «لل») or the prepositions «ب» and «ك»."""
+    p = prefix.lstrip("وف")
+    return "ال" in p or p.startswith(("ب", "ك", "لل"))
 
 
 _QUOTES = frozenset({'"', "«", "“", "'"})
@@ -269,6 +347,21 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
     men.sub = sub
 
 
+_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+#: words between a 'happened' verb and the weak trigger it governs («وقع الهجوم», «شن مسلحون هجوما»)
+OCCURRENCE_GAP = 1
+
+
+def _occurrence_before(view: DocView, men: Mention) -> bool:
+    """A 'happened' verb (context.json: «وقع», «شن», «نفذ») right before a noun trigger: the incident is told."""
+    if men.trigger.pos != "n":
+        return False
+    occ = vocab().context["happened"]
+    floor = view.sentences[men.sentence][0] if view.sentences else 0
+    before = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), OCCURRENCE_GAP + 1, floor)
+    return any(w in occ or (w[:1] in "وف" and w[1:] in occ) for w in before)
+
+
 def _supported(view: DocView, men: Mention, weapons, support, casualties) -> bool:
     """A weak trigger needs (a weapon / casualty / target word) and (an actor / a place / an armed word)."""
     ti = view.token_containing(men.nstart)
@@ -281,6 +374,8 @@ def _supported(view: DocView, men: Mention, weapons, support, casualties) -> boo
     def near(items) -> list:
         return [x for x in items if x.nstart >= lo and x.nend <= hi and not (men.nstart <= x.nstart < men.nend)]
 
+    if men.event_type in _VIOLENT and _occurrence_before(view, men):
+        return True  # «ووقع الهجوم فجر أمس في …», «شنوا هجوما على …»: the incident itself is told
     what = bool(near(weapons)) or bool(near(casualties)) or any(
         x.payloads[0].family == "support" for x in near(support))
     if not what and men.event_type not in ("Protests", "Riots"):

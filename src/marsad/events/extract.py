@@ -29,7 +29,8 @@ from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
 from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
-from marsad.stages.time import YEAR, event_date
+from marsad.stages.time import YEAR, event_date, recalled
+from marsad.text import fold
 
 #: events dated more than this many days before publication are background
 BACKGROUND_DAYS = 30
@@ -84,13 +85,22 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
     sub = _adjust_sub(men, roles)
+    if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
+            and actor_of(roles.actor2).category in (5, 6) \
+            and (roles.actor1 is None or actor_of(roles.actor1).category not in (5, 6)):
+        # the demonstrators act; the force that meets them is actor2 («مواجهات بين الشرطة ومتظاهرين»)
+        roles.actor1, roles.actor2 = roles.actor2, roles.actor1
+        roles.assoc1, roles.assoc2 = roles.assoc2, roles.assoc1
     places, found = _places(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
-    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles):
+    if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
+            and not _told_in_lead(view, men, roles):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong:
         return []
+    if _unsent_movement(view, men):
+        return []  # reinforcements or a convoy named as a target or an escort, not sent anywhere
     seg_o = view.original(men.seg_start, men.seg_end)
     anchor_o = view.original(men.nstart, men.nend)[0]
     dm = _event_date(view, men, seg_o, anchor_o)
@@ -115,7 +125,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                    dm is not None) < need:
         return []
     att = attribution(view, men.sentence, men.nstart)
-    background = men.modality in FLAG or _is_background(view, men, when, explicit)
+    background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o)
 
     ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
     a1 = a2 = None
@@ -134,6 +144,11 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         a2, (na, nb) = vic
         ev_base.append(view.evidence("actor2", na, nb))
         a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+    elif (own := _own_ranks(view, men, roles.actor1)) is not None:
+        ante, (na, nb) = own
+        a2 = _actor(view, ante)
+        ev_base.append(view.evidence("actor2", na, nb))
+        a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if a1 is None and SUB_TO_TYPE[sub] in VIOLENT:
         found1 = _implied_attacker(view, men)
         if found1 is not None:
@@ -142,7 +157,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                 ev_base.append(view.evidence("actor1", *span))
                 a1.mention, a1.start, a1.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
     if a1 is not None and a1.category in (1, 8) and sub == "Attack" and men.weapon is None \
-            and men.trigger.surface.startswith(MASSACRE):
+            and men.trigger.surface.startswith(MASSACRE) and not _ground_force(a1):
         sub = "Air/drone strike"  # a state army's massacre with no weapon named: bombing from the air
     if dm is not None:
         ev_base.append(_orig_evidence(doc, "date", dm.start, dm.end))
@@ -170,9 +185,26 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
             evidence=list(ev_base) + ([loc_ev] if loc_ev else []),
         )
         killed = [] if cas.killed is None else [_split(cas.killed, n, i)]
-        drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, killed,
-                            [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1))
+        told, vague = ([], killed) if cas.vague else (killed, [])
+        drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, told,
+                            [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1,
+                            vague_killed=vague))
     return drafts
+
+
+def _unsent_movement(view: DocView, men: Mention) -> bool:
+    """A reinforcement or convoy noun makes an event only when a sending or arrival verb governs it
+    («دفعت قوات النظام بتعزيزات», «وصول رتل»), not a habit («يقوم … باستقدام»)."""
+    ctx = vocab().context
+    k = view.key[men.nstart:men.nend].split(" ")[0].lstrip("وبل")
+    if k not in ctx.get("movement_nouns", ()):
+        return False
+    words = [w.lstrip("وف") for w in view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 4,
+                                                        men.seg_start)]
+    verbs = ctx["movement_verbs"]
+    sent = any(w in verbs or (w.startswith("ب") and w[1:] in verbs) for w in words)
+    habit = any(w in ("يقوم", "تقوم") for w in words)
+    return not sent or habit
 
 
 def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
@@ -187,6 +219,16 @@ def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
 def _told_by_verb(men: Mention, roles: Roles) -> bool:
     """«خطف مسلحون أربعة مهندسين»: a verb trigger with its doer named tells an incident even without a place."""
     return men.trigger.pos == "v" and not men.trigger.generic and roles.actor1 is not None
+
+
+def _told_in_lead(view: DocView, men: Mention, roles: Roles) -> bool:
+    """«خطف موظف بريطاني … أمس»: in the first sentence of a document (not a back-reference to an incident
+    told before), a trigger with a participant and a day of its own tells an incident even without a place."""
+    if (view.sentences and men.sentence > 0) or (roles.actor1 is None and roles.actor2 is None):
+        return False
+    seg_o = view.original(men.seg_start, men.seg_end)
+    dm = _event_date(view, men, seg_o, view.original(men.nstart, men.nend)[0])
+    return dm is not None and dm.precision == 1
 
 
 def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: list[Place], casualty: bool,
@@ -224,7 +266,7 @@ def specificity(view: DocView, men: Mention, roles: Roles, found: str, places: l
         score -= 2
     if men.event_type in ("Protests", "Riots") and _crowd_counted(view, men):
         score += 1
-    return score
+    return score + men.told
 
 
 #: tokens around a demonstration trigger where a crowd count counts
@@ -353,10 +395,55 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
     return None
 
 
+#: «من جنوده», «عناصرها»: a side's own ranks, with a pronoun for the side (folded keys)
+_OWN_RANKS = ("جنود", "عناصر", "افراد", "مقاتلي", "منتسبي", "ضباط")
+_OWN_SUFFIXES = ("ه", "ها", "هم")
+
+
+def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Located, tuple[int, int]] | None:
+    """«قال الجيش التركي إن مسلحين قتلوا اثنين من جنوده»: the victims are the ranks of the armed side named
+    before them in the sentence (the speaker), told with a pronoun."""
+    sa = view.sentences[men.sentence][0] if view.sentences else 0
+    i = view.token_at(men.seg_start)
+    while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
+        t = view.tokens[i]
+        k = t.key[1:] if t.key.startswith(("و", "ب", "ل")) and len(t.key) > 5 else t.key
+        if any(k == r + x for r in _OWN_RANKS for x in _OWN_SUFFIXES):
+            for a in reversed(view.actors):
+                if a.nend > t.nstart or a.nstart < sa:
+                    continue
+                if actor1 is not None and actor_of(a).id == actor_of(actor1).id:
+                    continue
+                if actor_of(a).category in (1, 2, 3, 4, 8):
+                    return a, (t.nstart, t.nend)
+            return None
+        i += 1
+    return None
+
+
 def _unidentified() -> Actor | None:
+    return _generic(UNIDENTIFIED)
+
+
+#: words of a force that fights on the ground («قوات الاحتلال», «جنود …»): its massacre need not come from the air
+_GROUND_WORDS = ("قوات", "جنود", "عناصر", "دبابات", "وحدات")
+
+
+def _ground_force(a: Actor) -> bool:
+    return bool(a.mention) and fold(a.mention).startswith(_GROUND_WORDS)
+
+
+def _generic(text: str) -> Actor | None:
+    """A fresh copy of the registry actor a generic phrase names («مسلحون مجهولون», «متظاهرون»)."""
     resolve = _resolver()
-    a = resolve(UNIDENTIFIED) if resolve is not None else None
+    a = resolve(text) if resolve is not None else None
     return replace(a) if a is not None else None
+
+
+#: sub-types coded with one side only (ACLED codes no actor2 for them)
+ONE_SIDED = frozenset({"Change to group/activity", "Non-violent transfer of territory"})
+#: the actor of a demonstration whose crowd is not named: ACLED's "Protesters" / "Rioters"
+CROWD_ACTORS = {"Protests": "متظاهرون", "Riots": "مثيرو الشغب"}
 
 
 #: how the registry names an unnamed attacker
@@ -389,7 +476,16 @@ INHERIT_SENTENCES = 2
 
 def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
     """The last date named in the two previous sentences («وفي 24 آذار … أعلن … . وقال …»)."""
-    if not view.sentences or men.sentence == 0:
+    if not view.sentences:
+        return None
+    a, _ = view.sentences[men.sentence]
+    for d in view.dates:
+        # «وفي 25 آذار الحالي، أفادت مصادر … بسقوط صواريخ»: a date that opens the sentence frames all of it
+        if a <= d.nstart and d.nend <= men.seg_start and isinstance(d.obj, DateMention) \
+                and d.obj.value is not None and d.obj.precision <= 2 \
+                and all(w in _FRAME_WORDS for w in view.words_before(d.nstart, 3, a)):
+            return d.obj
+    if men.sentence == 0:
         return None
     for si in range(men.sentence - 1, max(-1, men.sentence - 1 - INHERIT_SENTENCES), -1):
         a, b = view.sentences[si]
@@ -398,6 +494,10 @@ def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
         if usable:
             return usable[-1]
     return None
+
+
+#: words that may stand before a date opening a sentence («وفي 25 آذار …», «ومساء أمس …»)
+_FRAME_WORDS = frozenset({"و", "في", "وفي", "ف", "ثم", "منذ", "ومنذ"})
 
 
 def _split(total: int, n: int, i: int) -> int:
@@ -525,7 +625,9 @@ def _in_operation_name(view: DocView, p: Located) -> bool:
     for i, w in enumerate(prev):
         if w in _OPEN_QUOTES and i > 0 and prev[i - 1].lstrip("وب") in _OPERATION_HEADS:
             return True
-    return False
+    # a known campaign name written without quotes («معركة طوفان الأقصى», «عملية نبع السلام»)
+    names = vocab().context.get("operation_names", frozenset())
+    return any(" ".join([*prev[-k:], view.key[p.nstart:p.nend]]) in names for k in (1, 2) if len(prev) >= k)
 
 
 def _origin(view: DocView, p: Located) -> bool:
@@ -588,6 +690,8 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
             break
         if not words and prefix not in ("و", "وال"):
             break
+        if words and all(w == "في" for w in words) and not _dual_head(view, out[0]):
+            break  # «في منطقة غازي عثمان باشا في إسطنبول»: the second place holds the first, no list
         pl, pp = place_of(p).place, place_of(prev).place
         if pl is None or pp is None or "country" in (pl.feature, pp.feature):
             break
@@ -600,7 +704,7 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
 
 
 _DUAL_HEADS = ("ريفي", "محافظتي", "مطاري", "قريتي", "بلدتي", "مدينتي", "مخيمي", "حيي", "جبهتي", "منطقتي",
-               "ناحيتي", "مديريتي")
+               "ناحيتي", "مديريتي", "ارياف", "محافظات")  # duals and plurals that announce several places
 
 
 def _dual_head(view: DocView, x: Located) -> bool:
@@ -619,8 +723,8 @@ def _carry_attackers(drafts: list[Draft]) -> None:
         ev = d.event
         if ev.actor1 is not None:
             last[ev.sub_event_type] = last[ev.event_type] = ev.actor1
-            if ev.event_type in VIOLENT and ev.actor1.category != 7:
-                last["violent"] = ev.actor1
+            if ev.event_type in VIOLENT and ev.event_type != "Battles" and ev.actor1.category != 7:
+                last["violent"] = ev.actor1  # one side of a clash is no attacker for later strikes
             continue
         prev = last.get(ev.sub_event_type) or last.get(ev.event_type) or last.get("violent")
         if prev is not None and ev.event_type in VIOLENT and (
@@ -633,10 +737,16 @@ def _finish(d: Draft) -> Event:
     if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
             and ev.sub_event_type not in UNNAMED_IS_STATE:
         ev.actor1 = _unidentified()
+    if ev.sub_event_type in ONE_SIDED and ev.actor2 is not None:
+        # a group's own change of activity or withdrawal has no target; who it concerns stays in the notes' text
+        ev.actor2, ev.assoc_actor2 = None, []
+        ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
+    if ev.actor1 is None and ev.event_type in CROWD_ACTORS:
+        ev.actor1 = _generic(CROWD_ACTORS[ev.event_type])  # a demonstration always has its crowd
     if ev.actor1 is not None and ev.actor2 is not None and (
             (ev.actor1.id and ev.actor1.id == ev.actor2.id) or ev.actor1.name == ev.actor2.name):
         ev.actor2 = None
-    positive = [k for k in d.killed if k > 0]
+    positive = [k for k in d.killed if k > 0] or [k for k in d.vague_killed if k > 0]
     ev.fatalities = min(positive) if positive else 0
     inj = [k for k in d.injured if k > 0]
     ev.injuries = min(inj) if inj else (0 if d.zero else None)

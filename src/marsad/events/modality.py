@@ -6,18 +6,27 @@ tokens (or precedes it within ``window_after``), never across a sentence end;
 negation also stops at a clause break. A negation cue followed by an outcome word
 («دون وقوع إصابات», «لم يسفر عن …») negates the outcome, not the event.
 
-Families that suppress an event: negation, threat, demand, condemnation, trend,
-hypothetical, statement. ``background`` keeps the event but flags it.
+Families that suppress an event: negation, denial, threat, demand, condemnation, trend,
+period, hypothetical, statement, reference (without a place of its own), judicial (trials,
+acquittals, confessions), convicted, accusation (charges, blame), future, aftermath («عاد
+الهدوء بعد …») and accident. ``background`` and ``commemoration`` (funerals, anniversaries)
+keep the event but flag it. A family with ``"across_clauses": true`` in the data scopes
+across commas and clause openers (a trend or a denial governs its whole complement; a trial
+governs the account of the crime it judges).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from marsad import resources
 from marsad.events.view import HARD_BREAKS, SOFT_BREAKS, DocView
 from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
 SUPPRESS = frozenset({"negation", "denial", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
-                      "reference"})
+                      "reference", "judicial", "convicted", "accusation", "future", "aftermath", "period",
+                      "accident"})
 #: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
 REFERENCE = "reference"
 #: a foiled attack («أحبطت قوات الأمن هجوماً») is no violent event; strategic triggers are not affected
@@ -26,18 +35,21 @@ FOILED = "foiled"
 #: («دان الهجوم الانتحاري الذي أوقع أمس 30 قتيلاً»)
 SOFT = frozenset({"condemnation", "statement", "demand"})
 #: families that only flag the event
-FLAG = frozenset({"background"})
+FLAG = frozenset({"background", "commemoration"})
 
 
 def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tuple[int, int] | None]:
     """The modality family governing the trigger at normalized [nstart, nend) and its cue's range."""
     ti = view.token_containing(nstart)
     tj = view.token_containing(max(nstart, nend - 1))
+    across = _across_clauses()
     best: tuple[int, str, tuple[int, int]] | None = None
     for fam, wb, wa, ci, cj, span in _cue_tokens(view):
-        if cj < ti:
+        if ci < ti <= cj:
+            dist = 0  # «أي ضربة» over «ضربة جوية»: the cue opens on a word before the trigger and takes it in
+        elif cj < ti:
             dist = ti - cj
-            if dist > wb or _broken(view, cj + 1, ti, soft=(fam not in ("trend", "denial"))):
+            if dist > wb or _broken(view, cj + 1, ti, soft=fam not in across):
                 continue
             if fam == "negation" and _overridden(view, cj + 1, ti):
                 continue
@@ -52,6 +64,13 @@ def modality_of(view: DocView, nstart: int, nend: int) -> tuple[str | None, tupl
     if best is None:
         return None, None
     return best[1], best[2]
+
+
+@lru_cache(maxsize=1)
+def _across_clauses() -> frozenset[str]:
+    """The families whose cues scope across commas and clause openers (``"across_clauses": true``)."""
+    fams = resources.load_json("events/modality.json")["families"]
+    return frozenset(f for f, spec in fams.items() if spec.get("across_clauses"))
 
 
 def _cues(view: DocView) -> list:

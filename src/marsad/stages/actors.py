@@ -439,7 +439,9 @@ class _Resolver:
                 break  # too far back to be what the word refers to
             if f.tj < ti and f.actor.id in owners:
                 return f.actor.id
-        return None
+        # no antecedent: the one owner from the article's country («المقاومة» in a Gaza report)
+        local = [o for o in owners if (e := self.res.registry.get(o)) is not None and e.country == self.d.country]
+        return local[0] if len(local) == 1 and self.d.country else None
 
     # ----------------------------------------------------------------- phrase assembly
 

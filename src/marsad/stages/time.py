@@ -31,6 +31,8 @@ from marsad.text import NormText, fold
 
 #: precision of a year-only mention (not an ACLED time precision; never an event's date)
 YEAR = 4
+#: the ACLED time precision of a date known to its month
+MONTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +374,29 @@ def event_date(doc: Document, start: int, end: int, anchor: int) -> DateMention 
     if not inside:
         return None
     return min(inside, key=lambda d: (abs(d.start - anchor) if d.start >= anchor else abs(anchor - d.end)))
+
+
+_HAS_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def recalled(doc: Document, dm: DateMention | None, anchor: int) -> bool:
+    """An incident of an undated document recalled as background rather than reported.
+
+    Without a publication date, an incident placed after its trigger by a month of a named year («الذي قتل
+    … في غارة … في نوفمبر من عام 2003», «بعد اغتيال الحريري في شباط 2005») is recalled in a clause about
+    something else. A date that leads the incident («وفي يوليو 2005 نفذوا …», a chronology's «5 أكتوبر
+    2003: …») tells it; so does a full day («خرجوا متظاهرين في 10 كانون الأول 2006»). An incident with no
+    date of its own in a sentence that names a year alone («بعد اغتيال الشيخ عام 2002، وتعرض لأربع محاولات
+    اغتيال») is recalled too.
+    """
+    if doc.published is not None:
+        return False
+    if dm is None:
+        # no date of its own, and a year named alone in its sentence («ثم تعرض عام 1986 لمحاولة اختطاف …»)
+        sent = doc.sentence_of(anchor)
+        return sent is not None and any(d.precision == YEAR and sent.start <= d.start < sent.end for d in doc.dates)
+    return (dm.value is not None and not dm.relative and dm.precision == MONTH and dm.start > anchor
+            and _HAS_YEAR.search(dm.text) is not None)
 
 
 def _is_chain(d: DateMention) -> bool:

@@ -18,6 +18,7 @@ const TILE_KEY = "marsad.tileUrl";
 
 const $ = (sel) => document.querySelector(sel);
 const SVGNS = document.getElementById("map").namespaceURI; // an inline <svg> in HTML is in the SVG namespace
+const EMPTY_DETAIL = document.querySelector("#detail .empty").cloneNode(true); // the hint shown with no selection
 
 const state = {
   events: [], total: 0, range: null, page: 0, selected: null,
@@ -87,6 +88,17 @@ function filterQuery() {
   return q;
 }
 
+function datesInOrder() {
+  // "From" after "To" selects nothing: say so in the words of the form (the API's message names CLI options).
+  const f = new FormData($("#filters"));
+  const since = f.get("since"), until = f.get("until");
+  if (since && until && since > until) {
+    toast(`"From" (${since}) is after "To" (${until}); swap them`, true);
+    return false;
+  }
+  return true;
+}
+
 function updateExportLinks(q) {
   for (const [id, fmt] of [["#exp-csv", "acled-csv"], ["#exp-geojson", "geojson"], ["#exp-jsonl", "jsonl"]]) {
     const p = new URLSearchParams(q);
@@ -124,12 +136,16 @@ async function loadStats() {
   } catch (err) { toast(err.message, true); }
 }
 
+let eventsRequest = 0; // the latest /api/events request: an older answer arriving late is dropped
+
 async function loadEvents(keepView) {
   const q = filterQuery();
   updateExportLinks(q);
   q.set("limit", String(FETCH_LIMIT));
+  const mine = ++eventsRequest;
   try {
     const { body, headers } = await api("/api/events?" + q.toString());
+    if (mine !== eventsRequest) return;
     state.events = body;
     state.total = Number(headers.get("X-Total-Count") || body.length);
     state.page = 0;
@@ -213,12 +229,12 @@ function renderMap() {
   for (let lon = Math.ceil(Math.max(-180, lonA) / step) * step; lon <= Math.min(180, lonB); lon += step) {
     const x = sx(project(lon, 0)[0]);
     g.append(svg("line", { class: "grid", x1: x, y1: 0, x2: x, y2: h }));
-    g.append(svg("text", { class: "grid-label", x: x + 3, y: h - 4 }, fmt(lon, "E", "W")));
+    if (x > 2 && x < w - 40) g.append(svg("text", { class: "grid-label", x: x + 3, y: h - 4 }, fmt(lon, "E", "W")));
   }
   for (let lat = Math.ceil(Math.max(-85, latB) / step) * step; lat <= Math.min(85, latA); lat += step) {
     const y = sy(project(0, lat)[1]);
     g.append(svg("line", { class: "grid", x1: 0, y1: y, x2: w, y2: y }));
-    g.append(svg("text", { class: "grid-label", x: 4, y: y - 3 }, fmt(lat, "N", "S")));
+    if (y > 16 && y < h - 18) g.append(svg("text", { class: "grid-label", x: 4, y: y - 3 }, fmt(lat, "N", "S")));
   }
   m.append(g);
 
@@ -229,9 +245,24 @@ function renderMap() {
   const labelled = new Set();
   const boxes = [];
   const free = (b) => boxes.every((o) => b[2] < o[0] || b[0] > o[2] || b[3] < o[1] || b[1] > o[3]);
+  // events at one place are set on a small ring around it, so that none hides another
+  const at = (e) => `${e.location.latitude.toFixed(4)},${e.location.longitude.toFixed(4)}`;
+  const groups = new Map();
+  for (const e of evs) {
+    const g = groups.get(at(e)) || { n: 0, r: 0, seen: 0 };
+    g.n += 1;
+    g.r = Math.max(g.r, radius(e.fatalities));
+    groups.set(at(e), g);
+  }
   for (const e of evs) {
     const [wx, wy] = project(e.location.longitude, e.location.latitude);
-    const x = sx(wx), y = sy(wy);
+    let x = sx(wx), y = sy(wy);
+    const grp = groups.get(at(e));
+    if (grp.n > 1) {
+      const angle = 2 * Math.PI * grp.seen++ / grp.n - Math.PI / 2, d = Math.min(16, 3 + grp.r);
+      x += d * Math.cos(angle);
+      y += d * Math.sin(angle);
+    }
     if (x < -30 || y < -30 || x > w + 30 || y > h + 30) continue;
     const c = svg("circle", { class: "ev" + (e.id === state.selected ? " sel" : ""), cx: x, cy: y, r: radius(e.fatalities), fill: colour(e.event_type) });
     c.append(svg("title", {}, `#${e.id} ${e.sub_event_type} — ${placeName(e.location)} ${e.date || ""}, ${e.fatalities} killed`));
@@ -318,7 +349,14 @@ function setupMap() {
     if (state.tileUrl) localStorage.setItem(TILE_KEY, state.tileUrl); else localStorage.removeItem(TILE_KEY);
     redraw();
   });
-  window.addEventListener("resize", redraw);
+  window.addEventListener("resize", () => { redraw(); redrawTimeline(); });
+}
+
+let timelinePending = false;
+function redrawTimeline() {
+  if (timelinePending) return;
+  timelinePending = true;
+  requestAnimationFrame(() => { timelinePending = false; renderTimeline(); });
 }
 
 // ------------------------------------------------------------------ timeline
@@ -349,7 +387,7 @@ function binning(days, width) {
 function renderTimeline() {
   const t = $("#timeline");
   const r = t.getBoundingClientRect();
-  const w = Math.max(200, r.width), h = Math.max(60, r.height);
+  const w = r.width || 200, h = r.height || 80; // the drawing's units are the element's own pixels
   t.setAttribute("viewBox", `0 0 ${w} ${h}`);
   t.textContent = "";
   const dated = state.events.filter((e) => e.date).map((e) => e.date).sort();
@@ -364,8 +402,10 @@ function renderTimeline() {
   const counts = new Map();
   for (const d of dated) { const k = bins.key(d); counts.set(k, (counts.get(k) || 0) + 1); }
   $("#timeline-title").textContent = `Events per ${bins.unit}`;
-  $("#day-note").textContent = state.range ? `showing ${state.range.label} only — click the bar again to show all` :
+  const note = $("#day-note");
+  note.textContent = state.range ? `showing ${state.range.label} only — click the bar again to show all` :
     `click a bar to show that ${bins.unit}`;
+  note.title = note.textContent; // the whole hint where the card is too narrow for it
   const bw = (w - left - right) / bins.n;
   const max = Math.max(...counts.values());
   const y = (v) => h - bottom - (h - top - bottom) * v / max;
@@ -401,7 +441,8 @@ function renderTimeline() {
     } else {
       d = new Date(Date.parse(firstKey) + i * (bins.unit === "week" ? 7 : 1) * 86400000).toISOString().slice(0, 10);
     }
-    t.append(svg("text", { x, y: h - 4, "text-anchor": j === 0 ? "start" : j === ticks - 1 ? "end" : "middle" }, d));
+    const half = d.length * 3; // about half the label's width at 10 px
+    t.append(svg("text", { x: Math.max(left + half, Math.min(w - right - half, x)), y: h - 4, "text-anchor": "middle" }, d));
   }
 }
 
@@ -414,7 +455,8 @@ function renderTable() {
   const tbody = $("#events tbody");
   tbody.textContent = "";
   for (const e of evs.slice(state.page * PAGE, (state.page + 1) * PAGE)) {
-    const tr = el("tr", { class: e.id === state.selected ? "sel" : null, "data-id": e.id });
+    const tr = el("tr", { class: e.id === state.selected ? "sel" : null, "data-id": e.id, tabindex: "0",
+      "aria-current": e.id === state.selected ? "true" : null });
     const type = el("td");
     const dot = el("span", { class: "dot" });
     dot.style.background = colour(e.event_type);
@@ -431,6 +473,7 @@ function renderTable() {
     tr.append(el("td", { class: "num" }, String(e.id)), el("td", { class: "nw" }, e.date || "?"), type, actors, loc,
       el("td", { class: "num" }, String(e.fatalities)), el("td", { class: "num" }, String(e.n_sources)), review);
     tr.addEventListener("click", () => selectEvent(e.id));
+    tr.addEventListener("keydown", (ev) => rowKey(ev, tr, e.id));
     tbody.append(tr);
   }
   if (!evs.length) {
@@ -447,12 +490,38 @@ function renderTable() {
   $("#next").disabled = state.page >= pages - 1;
 }
 
+function rowKey(ev, tr, id) {
+  // Enter or Space opens the event; the arrow keys, Home and End move the focus between rows.
+  const rows = [...tr.parentNode.querySelectorAll("tr[data-id]")];
+  const i = rows.indexOf(tr);
+  const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: rows.length - 1 }[ev.key];
+  if (ev.key === "Enter" || ev.key === " ") {
+    ev.preventDefault();
+    selectEvent(id);
+  } else if (to != null && rows[to]) {
+    ev.preventDefault();
+    rows[to].focus();
+  }
+}
+
 // ------------------------------------------------------------------ detail and review
 
-function highlighted(text, spans) {
+function codeUnitOffsets(text) {
+  // Evidence offsets count code points (Python str indices); JavaScript strings index UTF-16 code units,
+  // which differ after any character outside the BMP (an emoji, a rare CJK or math letter).
+  // Returns [map: code point offset -> code unit offset, number of code points].
+  if (!/[\uD800-\uDFFF]/.test(text)) return [(i) => i, text.length];
+  const units = [0];
+  for (const ch of text) units.push(units[units.length - 1] + ch.length);
+  return [(i) => units[i], units.length - 1];
+}
+
+function highlighted(text, evidence) {
   // Split the text at every span boundary; a piece covered by spans is a <mark> naming their roles.
+  const [unit, length] = codeUnitOffsets(text);
+  const ok = evidence.filter((s) => s.start >= 0 && s.end <= length && s.start < s.end)
+    .map((s) => ({ role: s.role, start: unit(s.start), end: unit(s.end) }));
   const cuts = new Set([0, text.length]);
-  const ok = spans.filter((s) => s.start >= 0 && s.end <= text.length && s.start < s.end);
   for (const s of ok) { cuts.add(s.start); cuts.add(s.end); }
   const points = [...cuts].sort((a, b) => a - b);
   const frag = document.createDocumentFragment();
@@ -486,10 +555,22 @@ async function selectEvent(id) {
   state.selected = id;
   history.replaceState(null, "", "#event=" + id);
   renderMap();
-  for (const tr of document.querySelectorAll("#events tbody tr")) tr.classList.toggle("sel", Number(tr.dataset.id) === id);
+  for (const tr of document.querySelectorAll("#events tbody tr[data-id]")) {
+    tr.classList.toggle("sel", Number(tr.dataset.id) === id);
+    if (Number(tr.dataset.id) === id) tr.setAttribute("aria-current", "true"); else tr.removeAttribute("aria-current");
+  }
   const box = $("#detail");
   let e;
-  try { e = (await api(`/api/events/${id}`)).body; } catch (err) { toast(err.message, true); return; }
+  try { e = (await api(`/api/events/${id}`)).body; } catch (err) {
+    toast(err.message, true);
+    if (state.selected === id) { // nothing to show: back to no selection
+      state.selected = null;
+      history.replaceState(null, "", location.pathname + location.search);
+      box.replaceChildren(EMPTY_DETAIL.cloneNode(true));
+      renderMap();
+    }
+    return;
+  }
   if (state.selected !== id) return;
   box.textContent = "";
   const head = el("div");
@@ -590,15 +671,22 @@ async function selectEvent(id) {
 function setup() {
   legend();
   setupMap();
-  $("#filters").addEventListener("submit", (ev) => { ev.preventDefault(); state.range = null; loadEvents(false); });
-  $("#reset").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
+  $("#filters").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!datesInOrder()) return;
+    state.range = null;
+    loadEvents(false);
+  });
+  $("#clear-filters").addEventListener("click", () => { $("#filters").reset(); state.range = null; loadEvents(false); });
   $("#prev").addEventListener("click", () => { state.page -= 1; renderTable(); });
   $("#next").addEventListener("click", () => { state.page += 1; renderTable(); });
   loadStats();
-  loadEvents(false).then(() => {
+  const fromHash = () => {
     const m = /event=(\d+)/.exec(location.hash);
-    if (m) selectEvent(Number(m[1]));
-  });
+    if (m && Number(m[1]) !== state.selected) selectEvent(Number(m[1]));
+  };
+  loadEvents(false).then(fromHash);
+  window.addEventListener("hashchange", fromHash); // a #event= link followed on the open page
 }
 
 setup();
