@@ -62,6 +62,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     joined = " ".join(words)
     last = words[-1] if words else ""
     last_stem = last[2:] if last.startswith("ال") else last
+    if last_stem[:1] in ("ب", "و", "ف") and len(last_stem) > 4 and last_stem[1:] in ctx["patient"]:
+        last_stem = last_stem[1:]  # «بدورية للجيش العراقي»: a proclitic before the patient noun
     if prefix in ("ب",) and last in ("رصاص", "نيران"):
         return "agent"
     for mk in ctx["agent"]:
@@ -96,7 +98,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
              and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
-             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a))]
+             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a)) and not _pretext(view, a)]
+    cands = _appositions(view, cands)
     if not cands:
         return roles
     before = [a for a in cands if a.nend <= men.nstart]
@@ -291,6 +294,29 @@ _CONTROL_VERBS = frozenset({"يسيطر", "تسيطر", "سيطر", "سيطرت"
 _CONTROL_OBJECTS = frozenset({"عليها", "عليه", "عليهما", "عليهم"})
 
 
+#: words that open the charge or pretext of an arrest («بحجة التواصل مع خلايا داعش»): who is named there is
+#: no party to the event (folded)
+_PRETEXT = frozenset({"بحجه", "بتهمه", "بتهم", "للاشتباه", "بذريعه", "بدعوي"})
+
+
+def _pretext(view: DocView, a: Located) -> bool:
+    return any(w in _PRETEXT for w in view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 4))
+
+
+def _appositions(view: DocView, cands: list[Located]) -> list[Located]:
+    """«قوات الأمن الداخلي (الأسايش)»: a name in brackets right after an actor names the same side; the
+    bracketed, more specific one stands for both."""
+    out: list[Located] = []
+    for a in cands:
+        if out and 0 < a.nstart - out[-1].nend <= 12:
+            gap = view.key[out[-1].nend:a.nstart]
+            if "(" in gap and len(view.words_before(a.nstart, 4, out[-1].nend)) <= 3:
+                out[-1] = a
+                continue
+        out.append(a)
+    return out
+
+
 def _controller(view: DocView, a: Located) -> bool:
     """«قرية يسيطر عليها تنظيم داعش», «مناطق خاضعة لسيطرة قسد»: the actor that holds the place
     where something happened describes the place; it is no party to the event."""
@@ -327,7 +353,8 @@ _PASSIVE_VERBS = frozenset({"اصيب", "اصيبت", "اصيبوا", "استش�
                             "جرحت", "اختطف", "اختطفت", "اعتقل", "اعتقلت", "قضي", "لقي", "لقيت", "لقوا"})
 _PRONOUN_COMPLEMENTS = frozenset({"انها", "انه", "انهم", "انهما", "بانها", "بانه", "بانهم", "وانها", "وانه"})
 #: heads of actor phrases that name a site («القاعدة الأميركية», «مقر …»): a target, never the attacker
-_SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر")
+_SITE_HEADS = ("قاعده", "القاعده", "مقر", "المقر", "مطار", "المطار", "حاجز", "الحاجز", "مواقع", "موقع", "نقطه", "معسكر",
+               "دوريه", "الدوريه", "رتل", "الرتل", "موكب", "الموكب", "حافله", "الحافله", "اليه", "الاليه")
 
 
 #: verbal nouns whose complement is the one acted upon («استهداف القوات», «اغتيال القيادي»)

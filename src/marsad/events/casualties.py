@@ -13,7 +13,9 @@ by the caller, which keeps the lowest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from marsad import resources
 from marsad.events.view import DocView
 from marsad.events.vocab import Cue, vocab
 from marsad.text import fold
@@ -115,6 +117,9 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
         if n is not None:
             return n, True
         return (2, True) if key.endswith("هما") else (3, False)
+    nxt = view.words_after(m.nend, 1)
+    if fam == "killed" and nxt and nxt[0] in _persons():
+        return _coordinated(view, m.nend), True  # «مقتل امرأة وطفلها»: the people named one by one
     hit = _number_near(view, m.nstart, m.nend, nums)
     if hit is not None:
         return hit[0], not hit[1]
@@ -136,6 +141,25 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
                                                                       "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
     return (3, False) if plural else (1, True)
+
+
+@lru_cache(maxsize=1)
+def _persons() -> frozenset[str]:
+    """Singular and dual nouns for people (``casualties.json`` "persons"), folded."""
+    return frozenset(fold(w) for w in resources.load_json("events/casualties.json").get("persons", ()))
+
+
+def _coordinated(view: DocView, npos: int) -> int:
+    """«مقتل امرأة وطفلها» → 2, «مقتل رجل وطفليه» → 3: people joined by «و» after a death word."""
+    words = view.words_after(npos, 5)
+    people = _persons()
+    n = 1
+    for w in words[1:]:
+        if not w.startswith("و") or w[1:] not in people:
+            break
+        stem = w[1:]
+        n += 2 if stem.endswith(("يه", "يها", "ين", "ان")) and len(stem) > 4 else 1
+    return n
 
 
 #: «لقي … مصرعهم/حتفهم»: the verb that opens a death phrase whose figure stands inside it

@@ -114,8 +114,8 @@ def compatible(x: Draft, y: Draft) -> bool:
         if not (pair == {"Battles", "Explosions/Remote violence"} and x.sentence == y.sentence):
             return False
         battle = x if ex.event_type == "Battles" else y
-        if not battle.strong:
-            return False
+        if not battle.strong and battle.specific:
+            return False  # a weak but specific clash word stays its own event; a generic «هجوم» joins the strike
     if x.split and y.split and x.sentence == y.sentence and _distinct(ex.location, ey.location):
         return False  # two towns of one list («في المغازي والبريج»): one event each, however close
     sp = same_place(ex.location, ey.location)
@@ -145,7 +145,11 @@ def compatible(x: Draft, y: Draft) -> bool:
 def merge_into(x: Draft, y: Draft) -> None:
     """Fold draft y into draft x."""
     ex, ey = x.event, y.event
-    if TYPE_RANK[ey.event_type] < TYPE_RANK[ex.event_type]:
+    if ey.event_type != ex.event_type and x.specific != y.specific:
+        if y.specific:  # «بهجوم بطائرة مسيّرة»: the weapon's type beats a generic attack word's default
+            ex.event_type, ex.sub_event_type = ey.event_type, ey.sub_event_type
+            x.specific = True
+    elif TYPE_RANK[ey.event_type] < TYPE_RANK[ex.event_type]:
         ex.event_type, ex.sub_event_type = ey.event_type, ey.sub_event_type
         x.specific = y.specific
     elif ey.event_type == ex.event_type and y.specific and not x.specific:

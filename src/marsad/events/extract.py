@@ -334,6 +334,10 @@ def _listed_with_crimes(view: DocView, men: Mention) -> bool:
 MUTUAL = ("اشتباك", "اشتبك", "معارك", "معركة", "مواجهات", "مواجهة", "تبادل")
 #: the two territory sub-types, decided by the category of the side that takes the ground
 TERRITORY = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+#: attacks from a distance (aircraft, artillery) and planted or carried bombs: the attacker of the first is no
+#: guide to the second
+STAND_OFF = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
+PLANTED = frozenset({"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"})
 #: sub-types whose unnamed attacker is usually a state's air force, not an unidentified group
 UNNAMED_IS_STATE = frozenset({"Air/drone strike"})
 #: event types whose unnamed attacker is the "Unidentified Armed Group"
@@ -681,6 +685,9 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
         return []
     gap_words = vocab().context["place_list"]
     out = [seq[0]]
+    lead = view.words_before(seq[0].nstart - len(view.clitic_prefix(seq[0].nstart)), 2)
+    if "بين" in lead or any(w.lstrip("و") in ("طريق", "الطريق") for w in lead):
+        return out  # «على الطريق بين كركوك وتكريت»: one place on a route, not an event in each town
     for p in seq[1:]:
         prev = out[-1]
         prefix = view.clitic_prefix(p.nstart)
@@ -719,14 +726,23 @@ def _carry_attackers(drafts: list[Draft]) -> None:
     in the article («قصفت قوات النظام بلدة … . كما قصفت بلدتي …»), else of the same event type, else of
     any violent event (the side the article is about), unless that is the target."""
     last: dict[str, Actor] = {}
+    source: dict[str, str] = {}  # the sub-type of the event each remembered attacker comes from
     for d in drafts:
         ev = d.event
         if ev.actor1 is not None:
             last[ev.sub_event_type] = last[ev.event_type] = ev.actor1
+            source[ev.sub_event_type] = source[ev.event_type] = ev.sub_event_type
             if ev.event_type in VIOLENT and ev.event_type != "Battles" and ev.actor1.category != 7:
                 last["violent"] = ev.actor1  # one side of a clash is no attacker for later strikes
+                source["violent"] = ev.sub_event_type
             continue
-        prev = last.get(ev.sub_event_type) or last.get(ev.event_type) or last.get("violent")
+        # an air force's or artillery's side planted no bomb: a planted or suicide bomb takes its attacker only
+        # from another bombing («غارتين على موقع للتنظيم … . وفي العراق، انفجرت عبوة ناسفة …»)
+        prev = last.get(ev.sub_event_type)
+        for key in (ev.event_type, "violent"):
+            if prev is None and key in last and not (
+                    ev.sub_event_type in PLANTED and source[key] in STAND_OFF):
+                prev = last[key]
         if prev is not None and ev.event_type in VIOLENT and (
                 ev.actor2 is None or (prev.id or prev.name) != (ev.actor2.id or ev.actor2.name)):
             ev.actor1 = replace(prev)
@@ -740,6 +756,11 @@ def _finish(d: Draft) -> Event:
     if ev.sub_event_type in ONE_SIDED and ev.actor2 is not None:
         # a group's own change of activity or withdrawal has no target; who it concerns stays in the notes' text
         ev.actor2, ev.assoc_actor2 = None, []
+        ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
+    if ev.event_type == "Protests" and ev.actor2 is not None and ev.actor2.category == 7 \
+            and (ev.actor1 is None or ev.actor1.category == 6):
+        # «تظاهر العشرات من أهالي أعزاز»: the residents named are the crowd itself, not whom it acted on
+        ev.actor2 = None
         ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
     if ev.actor1 is None and ev.event_type in CROWD_ACTORS:
         ev.actor1 = _generic(CROWD_ACTORS[ev.event_type])  # a demonstration always has its crowd
