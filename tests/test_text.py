@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +158,25 @@ def test_bulk_path_equals_the_per_character_definition(s: str) -> None:
     assert nt.text == text
     assert list(nt.starts) == starts
     assert list(nt.ends) == ends
+
+
+_TOKEN_REFERENCE = re.compile(r"[^\W_]+|[^\w\s]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ARABIC_HEAVY, st.text(alphabet=st.sampled_from(list("ab_1٣ قتل،,.\n\t  \u00a0\u2028x²½\x1c\x1f\"«»")), max_size=80)))
+def test_tokenize_equals_the_regular_expression(s: str) -> None:
+    # tokenize reads the key between spaces; the tokens must be those of the one regular expression
+    nt = normalize(s)
+    expected = [(nt.starts[m.start()], nt.ends[m.end() - 1], m.start(), m.end(), m.group())
+                for m in _TOKEN_REFERENCE.finditer(nt.key)]
+    assert [tuple(t) for t in tokenize(nt)] == expected
+
+
+def test_long_text_keeps_its_offset_map() -> None:
+    # longer than the prebuilt index table: the table grows, the map stays exact
+    s = ("قصفت الطائرات مواقع في ريف حلب. " * 3000)[:100_003]
+    nt = normalize(s)
+    assert len(nt.text) == len(s) - 1  # the trailing space is trimmed
+    assert list(nt.starts) == list(range(len(nt.text)))
+    assert list(nt.ends) == list(range(1, len(nt.text) + 1))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -92,8 +92,15 @@ class NormText:
         n = len(self.text)
         if n == 0:
             return (0, 0)
-        start = max(0, min(start, n))
-        end = max(start, min(end, n))
+        # = start = max(0, min(start, n)); end = max(start, min(end, n)), without the calls (a hot path)
+        if start > n:
+            start = n
+        elif start < 0:
+            start = 0
+        if end > n:
+            end = n
+        if end < start:
+            end = start
         if start == end:
             pos = self.starts[start] if start < n else len(self.original)
             return (pos, pos)
@@ -121,25 +128,38 @@ def normalize(original: str) -> NormText:
     starts = array("i")
     ends = array("i")
     pos = 0
+    idx = _index(len(original) + 1)
     for m in _BULK_RE.finditer(original):
         a, b = m.span()
         if a > pos:
             _slow(original, pos, a, parts, starts, ends)
         parts.append(m.group())
-        starts.extend(range(a, b))
-        ends.extend(range(a + 1, b + 1))
+        starts.extend(idx[a:b])  # array slices: memcpy, not one Python int per character
+        ends.extend(idx[a + 1:b + 1])
         pos = b
     if pos < len(original):
         _slow(original, pos, len(original), parts, starts, ends)
     text = _replace_all("".join(parts), _ONE_TO_ONE)
     if _GLUE_RE.search(original):
         text, starts, ends = _unglue(original, text, starts, ends)
-    if _WS_FIX_RE.search(text):
+    if text and (text[0] in " \n" or text[-1] in " \n" or "  " in text or " \n" in text or "\n " in text
+                 or "\n\n" in text):  # whitespace to trim or collapse (substring tests: no regex pass)
         text, starts, ends = _collapse_ws(text, starts, ends)
     key = _replace_all(text, _FOLD_PAIRS).lower()
     if len(key) != len(text):  # a rare letter whose lower case is longer: fold one by one
         key = "".join(_fold_char(c) for c in text)
     return NormText(original, text, key, starts, ends)
+
+
+_INDEX = array("i", range(1 << 16))
+
+
+def _index(n: int) -> array:
+    """``array('i', range(m))`` for some ``m >= n``, built once and grown when a longer text comes."""
+    global _INDEX
+    if len(_INDEX) < n:
+        _INDEX = array("i", range(max(n, 2 * len(_INDEX))))
+    return _INDEX
 
 
 #: a letter that only ends a word (ة, ى) or a tanween mark, right before an Arabic letter: two words written
@@ -155,8 +175,12 @@ def _unglue(original: str, text: str, starts: array, ends: array) -> tuple[str, 
     out: list[str] = []
     ns, ne = array("i"), array("i")
     pos = 0
-    for k in range(1, len(text)):
-        if starts[k] in cut and starts[k - 1] != starts[k] and not text[k - 1].isspace():
+    n = len(text)
+    # the first normalized character that comes from each cut (starts never decrease): found by bisection
+    # instead of a test on every character
+    for c in sorted(cut):
+        k = bisect_left(starts, c)
+        if 1 <= k < n and starts[k] == c and starts[k - 1] != c and not text[k - 1].isspace():
             out.append(text[pos:k])
             ns.extend(starts[pos:k])
             ne.extend(ends[pos:k])
@@ -191,21 +215,23 @@ def _collapse_ws(text: str, starts: array, ends: array) -> tuple[str, array, arr
     """Collapse whitespace runs to one space (one newline if the run has one); trim both ends."""
     out: list[str] = []
     ns, ne = array("i"), array("i")
-    pos = 0
-    for m in _WS_RUN_RE.finditer(text):
+    lo = len(text) - len(text.lstrip(" \n"))
+    hi = len(text.rstrip(" \n"))
+    if lo >= hi:
+        return "", ns, ne
+    pos = lo
+    for m in _WS_INNER_RE.finditer(text, lo, hi):  # runs of two or more inside the trimmed text
         a, b = m.span()
         out.append(text[pos:a])
         ns.extend(starts[pos:a])
         ne.extend(ends[pos:a])
-        pos = b
-        if a == 0 or b == len(text):
-            continue
         out.append("\n" if "\n" in m.group() else " ")
         ns.append(starts[a])
         ne.append(ends[b - 1])
-    out.append(text[pos:])
-    ns.extend(starts[pos:])
-    ne.extend(ends[pos:])
+        pos = b
+    out.append(text[pos:hi])
+    ns.extend(starts[pos:hi])
+    ne.extend(ends[pos:hi])
     return "".join(out), ns, ne
 
 
@@ -219,8 +245,7 @@ def _build_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], tuple
 
 
 _BULK_RE, _ONE_TO_ONE, _FOLD_PAIRS = _build_tables()
-_WS_FIX_RE = re.compile(r"^[ \n]|[ \n]$|[ \n]{2}")
-_WS_RUN_RE = re.compile(r"^[ \n]+|[ \n]+$|[ \n]{2,}")
+_WS_INNER_RE = re.compile(r"[ \n]{2,}")
 
 
 def fold(s: str) -> str:
@@ -276,13 +301,36 @@ class Token(NamedTuple):
 
 def tokenize(nt: NormText) -> list[Token]:
     """Words (letters/digits) and single punctuation marks, over the matching key."""
-    starts, ends = nt.starts, nt.ends
+    key, starts, ends = nt.key, nt.starts, nt.ends
     new = tuple.__new__  # Token(...) without the NamedTuple __new__ wrapper: same object, less overhead
-    return [
-        new(Token, (starts[a], ends[b - 1], a, b, k))
-        for m in _TOKEN_RE.finditer(nt.key)
-        for (a, b), k in ((m.span(), m.group()),)
-    ]
+    out: list[Token] = []
+    add = out.append
+    # No token spans a space or a line break, so the key is read piece by piece between them (the same
+    # length: offsets hold): a piece of letters/digits only (most of them) is one token as it is, and so is a
+    # word with one mark before or after it («حلب،», «"قسد»); the regular expression reads the rest.
+    pos = 0
+    for piece in key.replace("\n", " ").split(" "):
+        n = len(piece)
+        if n:
+            if piece.isalnum():
+                add(new(Token, (starts[pos], ends[pos + n - 1], pos, pos + n, piece)))
+            elif n > 1 and piece[:-1].isalnum():  # a word, then a mark (or an underscore/odd space: no token)
+                e = pos + n - 1
+                add(new(Token, (starts[pos], ends[e - 1], pos, e, piece[:-1])))
+                mark = piece[-1]
+                if mark != "_" and not mark.isspace():
+                    add(new(Token, (starts[e], ends[e], e, e + 1, mark)))
+            elif n > 1 and piece[1:].isalnum():  # a mark, then a word
+                mark = piece[0]
+                if mark != "_" and not mark.isspace():
+                    add(new(Token, (starts[pos], ends[pos], pos, pos + 1, mark)))
+                add(new(Token, (starts[pos + 1], ends[pos + n - 1], pos + 1, pos + n, piece[1:])))
+            else:
+                for m in _TOKEN_RE.finditer(key, pos, pos + n):
+                    a, b = m.span()
+                    add(new(Token, (starts[a], ends[b - 1], a, b, m.group())))
+        pos += n + 1
+    return out
 
 
 # --------------------------------------------------------------------------- sentences

@@ -15,7 +15,7 @@ import ahocorasick
 
 from marsad import resources
 from marsad.errors import ResourceError
-from marsad.lexicon import Lexicon
+from marsad.lexicon import Lexicon, MultiLexicon
 from marsad.model import SUB_TO_TYPE
 from marsad.text import fold
 
@@ -158,6 +158,8 @@ def vocab() -> Vocab:
         for w in ctx[fam]:
             xlex.add(w, Cue(fam))
     xlex.compile()
+
+    MultiLexicon([trig, weap, mlex, clex, nlex, alex, xlex])  # one scan of a text finds the matches of all seven
 
     auto = ahocorasick.Automaton()
     for key, ts in glue.items():

@@ -64,6 +64,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from marsad import resources
@@ -93,6 +95,8 @@ _SINGLE_TRIGGERS = {"قرية": "village", "بلدة": "town", "حي": "neighbou
                     "مديرية": "admin2", "قضاء": "admin2"}
 _WORDS_OR_PUNCT = re.compile(r"[^\W_]+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
+_TOKEN_KEY = itemgetter(4)  # Token.key
+_TOKEN_NSTART = itemgetter(2)  # Token.nstart
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
 
@@ -218,6 +222,11 @@ class Geocoder:
         self.index = index or current_index()
         self.cues = cues()
         self._admin = None
+        #: ``(id(entry), surface, trigger, nation, outlet country)`` → static parts (entries live as long as the index)
+        self._static_memo: dict[tuple[int, str, str | None, str | None, str | None],
+                                tuple[tuple[str, float], ...]] = {}
+        #: ``(id(entry), id(container entry))`` → :func:`_inside` (a pure function of the two entries)
+        self._inside_memo: dict[tuple[int, int], bool] = {}
         #: every feature word with every proclitic sequence before it → its feature class
         self._feature_forms = {p + w: f for w, f in self.cues.features.items() for p in ("", *PROCLITICS)
                                if not (p.endswith("ال") and w.startswith("ال"))}
@@ -233,7 +242,7 @@ class Geocoder:
              entities: list[Entity] | None = None) -> list[Toponym]:
         """Toponyms of a text, in order, before ranking (``rejected`` ones included)."""
         toks = tokens if tokens is not None else tokenize(nt)
-        tstarts = [t.nstart for t in toks]
+        tstarts = list(map(_TOKEN_NSTART, toks))
         out: list[Toponym] = []
         for m in self.index.lexicon.find(nt):
             if m.prefix.endswith("ال") and not m.key.startswith("ال"):
@@ -417,8 +426,11 @@ class Geocoder:
         by_start = {t.nstart: t for t in out}
         starts = sorted(by_start)
         links = self.cues.in_links
-        for i, tok in enumerate(toks[:-2]):
-            feat = self._single_forms.get(tok.key)
+        forms = self._single_forms
+        # the few tokens that are trigger words, found without a Python step per token
+        for i in compress(range(len(toks) - 2), map(forms.__contains__, map(_TOKEN_KEY, toks))):
+            tok = toks[i]
+            feat = forms.get(tok.key)
             if feat is None:
                 continue
             quoted = toks[i + 1].key in _QUOTES
@@ -466,9 +478,10 @@ class Geocoder:
         live = [i for i, t in enumerate(out) if not t.rejected]
         for ia, ib in itertools.pairwise(live):
             a, b = out[ia], out[ib]
-            gap = " ".join(w for w in _WORDS_OR_PUNCT.findall(nt.key[a.nend:b.nstart]) if w not in _QUOTES)
-            if len(gap.split()) > 2:
+            words = _gap_words(nt.key, a.nend, b.nstart, 3)
+            if len(words) > 2:
                 continue
+            gap = " ".join(words)
             if gap:
                 link = gap in self.cues.in_links or (gap in ("في", "من", "،", ",") and b.modifier == "countryside")
             else:
@@ -478,8 +491,8 @@ class Geocoder:
 
     def _filter(self, out: list[Toponym], nt: NormText, toks: list[Token], entities: list[Entity]) -> None:
         c = self.cues
-        blockers = [e for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
-        tstarts = [x.nstart for x in toks]
+        blockers = [(e.start, e.end) for e in entities if e.label in ("PER", "ACTOR", "ORG", "NORP")]
+        tstarts = list(map(_TOKEN_NSTART, toks))
         for t in out:
             if t.source == "trigger":
                 continue
@@ -503,8 +516,8 @@ class Geocoder:
             if t.key in c.stopnames:
                 t.rejected = "common word"
                 continue
-            if any(e.start < t.name_end and t.name_start < e.end and not (e.start >= t.name_start and e.end <= t.name_end)
-                   for e in blockers):
+            ns, ne = t.name_start, t.name_end
+            if any(s < ne and ns < e and not (s >= ns and e <= ne) for s, e in blockers):
                 t.rejected = "inside a person/organisation/actor name"
                 continue
             a = bisect_right(tstarts, t.nstart) - 1
@@ -534,6 +547,8 @@ class Geocoder:
             del t.candidates[MAX_CANDIDATES:]
             for cand in t.candidates:
                 static[id(cand)] = cand.parts
+        # whether a name has a candidate in the Arab world or Israel: the rounds reorder candidates, never change them
+        locals_ = {id(t): any(c.entry.country in NEAR for c in t.candidates) for t in live}
         for _pass in range(2):  # a second pass when names were rejected: they must not vote for the others
             for _round in range(2):
                 # a round depends only on the candidates' order (the context) and their static parts: when the
@@ -542,7 +557,7 @@ class Geocoder:
                 ctx = _Context.of(live)
                 for i, t in enumerate(live):
                     cont = tops[t.container] if t.container is not None else None
-                    local = any(c.entry.country in NEAR for c in t.candidates)
+                    local = locals_[id(t)]
                     for cand in t.candidates:
                         parts = dict(static[id(cand)])
                         parts.update(self._context_parts(i, cand.entry, ctx, cont, parts, local))
@@ -560,6 +575,18 @@ class Geocoder:
             live = kept
 
     def _static_parts(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
+        """The parts of a candidate that do not depend on the other names (a fresh dict; memoized per process:
+        the same names with the same cues come back in article after article)."""
+        k = (id(e), t.surface, t.trigger, t.nation, ocountry)
+        got = self._static_memo.get(k)
+        if got is None:
+            if len(self._static_memo) >= 50_000:
+                self._static_memo.clear()
+            # kept as a tuple of pairs: immutable, and of atoms only, so the garbage collector soon stops walking it
+            got = self._static_memo[k] = tuple(self._static_parts_of(t, e, ocountry).items())
+        return dict(got)
+
+    def _static_parts_of(self, t: Toponym, e: GeoEntry, ocountry: str | None) -> dict[str, float]:
         parts = {
             "feature": FEATURES[e.feature][1],
             "prominence": round(0.15 * math.log10(1 + e.population) + 0.02 * min(e.n_names, 40), 3),
@@ -603,11 +630,13 @@ class Geocoder:
             if e.feature not in _AREAL:
                 best_km = 1e9
                 elat, elon, eid = e.lat, e.lon, e.id
-                for j, o in ctx.points:  # the cheap box test first
-                    if abs(o.lat - elat) < 0.7 and abs(o.lon - elon) < 0.9 and j != i and o.id != eid:
-                        best_km = min(best_km, km(o.lat, o.lon, elat, elon))
-                        if best_km <= 25:
-                            break
+                for olat, olon, j, oid in ctx.coords:  # the cheap box test first
+                    if abs(olat - elat) < 0.7 and abs(olon - elon) < 0.9 and j != i and oid != eid:
+                        d = km(olat, olon, elat, elon)
+                        if d < best_km:
+                            best_km = d
+                            if best_km <= 25:
+                                break
                 if best_km <= 25:
                     parts["near"] = 1.5
                 elif best_km <= 75:
@@ -617,8 +646,17 @@ class Geocoder:
                     1_000_000 if local else PROMINENT_FOREIGN))):
             parts["foreign"] = -1.5
         if cont is not None and cont.candidates and not cont.rejected:
-            if any(_inside(e, c.entry) for c in cont.candidates[:5]):
-                parts["in"] = 2.5
+            memo = self._inside_memo
+            for c in cont.candidates[:5]:
+                k = (id(e), id(c.entry))
+                inside = memo.get(k)
+                if inside is None:
+                    if len(memo) >= 50_000:
+                        memo.clear()
+                    inside = memo[k] = _inside(e, c.entry)
+                if inside:
+                    parts["in"] = 2.5
+                    break
         return parts
 
     def _accept(self, t: Toponym) -> None:
@@ -758,6 +796,8 @@ class _Context:
     admin1: Counter
     points: list[tuple[int, GeoEntry]]
     total: int
+    #: ``(lat, lon, index, id)`` of every point, for the distance loop
+    coords: list[tuple[float, float, int, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, live: list[Toponym]) -> _Context:
@@ -770,7 +810,7 @@ class _Context:
             if e.feature not in _AREAL and e.id not in seen:
                 seen.add(e.id)
                 points.append((i, e))
-        return cls(tops, countries, admin1, points, len(tops))
+        return cls(tops, countries, admin1, points, len(tops), [(e.lat, e.lon, i, e.id) for i, e in points])
 
 
 def _nisba_forms(index: GeoIndex) -> dict[str, str]:
@@ -791,6 +831,19 @@ def _nisba_forms(index: GeoIndex) -> dict[str, str]:
             for suf in ("ي", "يه", "يون", "يين", "يتين", "يان"):
                 for art in ("", "ال"):
                     out.setdefault(art + stem + suf, e.country)
+    return out
+
+
+def _gap_words(key: str, start: int, end: int, most: int) -> list[str]:
+    """The words and punctuation marks of ``key[start:end]`` other than quotes, the first ``most`` of them
+    (a long gap is not read to its end)."""
+    out: list[str] = []
+    for m in _WORDS_OR_PUNCT.finditer(key, start, end):
+        w = m.group()
+        if w not in _QUOTES:
+            out.append(w)
+            if len(out) >= most:
+                break
     return out
 
 

@@ -41,6 +41,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from marsad import resources
@@ -216,11 +217,8 @@ class _Item:
     m: Match[Tag]
     ti: int
     tj: int
-    kinds: dict[str, Tag] = field(default_factory=dict)  # the first payload of each kind
-
-    def __post_init__(self) -> None:
-        for t in self.m.payloads:
-            self.kinds.setdefault(t.kind, t)
+    #: the first payload of each kind (read-only: shared by the items of one lexicon entry, see :func:`_kinds`)
+    kinds: dict[str, Tag]
 
     def first(self, kind: str) -> Tag | None:
         return self.kinds.get(kind)
@@ -245,6 +243,27 @@ class _Found:
     head: str | None = None
 
 
+_TOKEN_NSTART = itemgetter(2)  # Token.nstart
+
+#: ``id(payloads)`` → ``(payloads, kinds)``: the payload tuples are the lexicon's own, so they repeat
+_KINDS: dict[int, tuple[tuple[Tag, ...], dict[str, Tag]]] = {}
+
+
+def _kinds(payloads: tuple[Tag, ...]) -> dict[str, Tag]:
+    """The first payload of each kind of a match's payloads (memoized on the tuple's identity; the tuple is
+    kept with it, so the identity cannot be reused while it is cached)."""
+    got = _KINDS.get(id(payloads))
+    if got is not None and got[0] is payloads:
+        return got[1]
+    kinds: dict[str, Tag] = {}
+    for t in payloads:
+        kinds.setdefault(t.kind, t)
+    if len(_KINDS) >= 100_000:
+        _KINDS.clear()
+    _KINDS[id(payloads)] = (payloads, kinds)
+    return kinds
+
+
 class _Doc:
     """Per-document working state: tokens, items indexed by first token, the document's country."""
 
@@ -252,14 +271,15 @@ class _Doc:
         self.res = res
         self.nt = nt
         self.tokens = tokens
-        self.tstarts = [t.nstart for t in tokens]
+        self.tstarts = list(map(_TOKEN_NSTART, tokens))  # = [t.nstart for t in tokens], without a Python step each
         self.items: list[_Item] = []
+        tstarts = self.tstarts
         for m in res.lexicon.find(nt):
-            ti = self._tok(m.nstart)
-            tj = self._tok(m.nend - 1)
+            ti = bisect_right(tstarts, m.nstart) - 1
+            tj = bisect_right(tstarts, m.nend - 1) - 1
             if ti < 0 or tj < ti:
                 continue
-            self.items.append(_Item(m, ti, tj))
+            self.items.append(_Item(m, ti, tj, _kinds(m.payloads)))
         self.at: dict[int, _Item] = {}
         for it in self.items:
             self.at.setdefault(it.ti, it)

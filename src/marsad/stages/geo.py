@@ -18,7 +18,7 @@ from marsad.geo.geocoder import Geocoder, cues
 from marsad.geo.index import current_index, default_sources, index_key
 from marsad.model import Document, Place, PlaceMention
 from marsad.pipeline import register
-from marsad.text import normalize, strip_clitics, tokenize
+from marsad.text import NormText, normalize, strip_clitics, tokenize
 
 
 def geocoder() -> Geocoder:
@@ -57,9 +57,27 @@ class GeoStage:
         return doc
 
 
+#: ``(text layer, {position: _word_before result})`` of the last document asked about (one per event otherwise)
+_WORDS_BEFORE: tuple[NormText, dict[int, tuple[str, str]]] | None = None
+
+
 def _word_before(doc: Document, pos: int) -> tuple[str, str]:
     """The folded word before original offset ``pos`` and the clitics of the word at ``pos``."""
-    nt = doc.norm if doc.norm is not None else normalize(doc.text)
+    global _WORDS_BEFORE
+    nt = doc.norm
+    if nt is None:
+        return _read_word_before(normalize(doc.text), pos)
+    last = _WORDS_BEFORE
+    if last is None or last[0] is not nt:
+        last = _WORDS_BEFORE = (nt, {})
+    got = last[1].get(pos)
+    if got is None:
+        got = last[1][pos] = _read_word_before(nt, pos)
+    return got
+
+
+def _read_word_before(nt: NormText, pos: int) -> tuple[str, str]:
+    """:func:`_word_before` on a text layer, not memoized."""
     i = nt.from_original(pos)
     before = nt.key[max(0, i - 30):i].split()
     here = nt.key[i:i + 20].split()[:1]
