@@ -78,6 +78,17 @@ def available_stages() -> dict[str, StageFactory]:
     return dict(_REGISTRY)
 
 
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read a pipeline TOML file; a missing or invalid file is a ConfigError (E212/E213) saying which."""
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"pipeline config {p} not found", code="E212") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"pipeline config {p} is not valid TOML: {e}", code="E213") from e
+
+
 @dataclass
 class Pipeline:
     stages: list[Stage] = field(default_factory=list)
@@ -113,13 +124,7 @@ class Pipeline:
         if config is None:
             cfg = tomllib.loads(resources.path("pipeline.toml").read_text(encoding="utf-8"))
         elif isinstance(config, (str, Path)):
-            p = Path(config)
-            try:
-                cfg = tomllib.loads(p.read_text(encoding="utf-8"))
-            except FileNotFoundError as e:
-                raise ConfigError(f"pipeline config {p} not found", code="E212") from e
-            except tomllib.TOMLDecodeError as e:
-                raise ConfigError(f"pipeline config {p} is not valid TOML: {e}", code="E213") from e
+            cfg = load_config(config)
         else:
             cfg = config
         factories = available_stages()

@@ -23,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from marsad.batch.schema import error_schema, event_dict_to_row, event_schema
 from marsad.batch.worker import InputRecord, OutputRow, WorkerSettings, driver_env, process_records
-from marsad.errors import ConfigError, InputError, MarsadError
-from marsad.pipeline import Pipeline
+from marsad.errors import InputError, MarsadError
+from marsad.pipeline import Pipeline, load_config
 from marsad.readers import JSONL_SUFFIXES, walk
 
 if TYPE_CHECKING:
@@ -283,13 +282,7 @@ def settings_for(pipeline: str | Path | dict[str, Any] | None = None, *, publish
     if pipeline is None or isinstance(pipeline, dict):
         config = pipeline
     else:
-        p = Path(pipeline)
-        try:
-            config = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError as e:
-            raise ConfigError(f"pipeline config {p} not found", code="E212") from e
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"pipeline config {p} is not valid TOML: {e}", code="E213") from e
+        config = load_config(pipeline)
     if config is not None:
         Pipeline.from_config(config)  # unknown stages and bad options are reported before Spark runs anything
     pub = parse_date(published, "--published: ") if isinstance(published, str) else published
