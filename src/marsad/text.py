@@ -163,7 +163,7 @@ def _index(n: int) -> array:
 
 
 #: a letter that only ends a word (ة, ى) or a tanween mark, right before an Arabic letter: two words written
-#: together, as pages do where a link or bold tag stood («المقاومةقاعدة», «صاروخاًعلى»); group 1 ends at the
+#: together, as pages do where a link or bold tag stood («المقاومةقاعدة», «صاروخاًعلى»); a match ends at the
 #: first letter of the second word
 _GLUE_RE = re.compile("[\u0629\u0649\u064b-\u064d][\u064b-\u0652\u0670\u0640]*(?=[\u0621-\u064a])")
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from marsad.events.attribution import attribution
+from marsad.events.casualties import number_cues
 from marsad.events.detect import Mention
 from marsad.events.view import DocView, Located, entity_of
 from marsad.events.vocab import vocab
@@ -340,10 +341,7 @@ def _comma_between(view: DocView, a: int, b: int) -> bool:
 
 def _counted(view: DocView, a: int, b: int) -> bool:
     """Whether a figure («أربعة», «5», «عشرات») stands in the normalized range [a, b)."""
-    if "num" not in view.cache:
-        view.cache["num"] = vocab().numbers.find(view.nt)
-    if any(a <= n.nstart < b and n.payloads[0].family in ("number", "vague", "dual")
-           for n in view.cache["num"]):  # type: ignore[union-attr]
+    if any(a <= n.nstart < b and n.payloads[0].family in ("number", "vague", "dual") for n in number_cues(view)):
         return True
     return any(w.isdigit() for w in view.words_before(b, 3, a))
 

@@ -47,6 +47,11 @@ def _matches(view: DocView, name: str):
     return view.cache[name]
 
 
+def number_cues(view: DocView) -> list:
+    """The document's number cues (figures, vague counts, hedges), found once per document."""
+    return _matches(view, "num")  # type: ignore[no-any-return]
+
+
 def casualties(view: DocView, a: int, b: int) -> Casualties:
     """Killed and injured figures stated in the normalized range [a, b)."""
     out = Casualties()

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from marsad.events.arguments import Roles, actor_of, anaphor, assign_roles
 from marsad.events.attribution import attribution
-from marsad.events.casualties import casualties
+from marsad.events.casualties import casualties, number_cues
 from marsad.events.dedup import Draft, deduplicate
 from marsad.events.detect import Mention, find_mentions
 from marsad.events.modality import FLAG, FOILED, REFERENCE, SOFT, SUPPRESS
@@ -380,9 +380,7 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
     resolve = _resolver()
     if resolve is None:
         return None
-    if "num" not in view.cache:
-        view.cache["num"] = vocab().numbers.find(view.nt)
-    numeric = {n.nstart for n in view.cache["num"] if n.payloads[0].family in ("number", "vague", "hedge")}  # type: ignore[union-attr]
+    numeric = {n.nstart for n in number_cues(view) if n.payloads[0].family in ("number", "vague", "hedge")}
     for c in view.cache.get("cas", []):  # type: ignore[union-attr]
         if c.nstart < men.seg_start or c.nend > men.seg_end or c.payloads[0].family not in ("killed", "injured"):
             continue
