@@ -141,24 +141,16 @@ def _base_part(srcs: list[Source], use_cache: bool) -> tuple[list[GeoEntry], Lex
     """The bundled sources' entries and (uncompiled) matcher, cached on disk apart from imported gazetteers."""
     key = index_key(srcs)
     path = cache_dir() / f"geo-base-{key}.pickle"
-    if use_cache and path.is_file():
-        try:
-            with path.open("rb") as f:
-                got = pickle.load(f)
-            if isinstance(got, tuple) and len(got) == 5 and got[0] == key:
-                return got[1], got[2], got[3], got[4]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            pass
+    got = _read_cache(path) if use_cache else None
+    if isinstance(got, tuple) and len(got) == 5 and got[0] == key:
+        return got[1], got[2], got[3], got[4]
     entries: list[GeoEntry] = []
     lex: Lexicon[int] = Lexicon()
     by_key: dict[str, list[int]] = {}
     counts = {s.name: _add(entries, s.entries(), lex, by_key) for s in srcs}
     _name_geonames_admin1(entries)
     if use_cache:
-        try:
-            _write_cache(path, (key, entries, lex, by_key, counts), "geo-base-")
-        except GeoError as e:
-            warnings.warn(str(e), RuntimeWarning, stacklevel=2)
+        _store(path, (key, entries, lex, by_key, counts), "geo-base-")
     return entries, lex, by_key, counts
 
 
@@ -187,21 +179,33 @@ def load_index(sources: Sequence[Source] | None = None, *, use_cache: bool = Tru
     srcs = list(default_sources() if sources is None else sources)
     key = index_key(srcs)
     path = cache_dir() / f"geo-index-{key}.pickle"
-    if use_cache and path.is_file():
-        try:
-            with path.open("rb") as f:
-                idx = pickle.load(f)
-            if isinstance(idx, GeoIndex) and idx.key == key:
-                return idx
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            pass  # a stale or truncated cache is simply rebuilt
+    got = _read_cache(path) if use_cache else None
+    if isinstance(got, GeoIndex) and got.key == key:
+        return got
     idx = build_index(srcs if sources is not None else None, use_cache=use_cache)
     if use_cache:
-        try:
-            _write_cache(path, idx, "geo-index-")
-        except GeoError as e:  # a read-only data folder: work without the cache, rebuilding per process
-            warnings.warn(str(e), RuntimeWarning, stacklevel=2)
+        _store(path, idx, "geo-index-")
     return idx
+
+
+def _read_cache(path: Path) -> object | None:
+    """A pickled cache file's object; None when it is missing, stale-format or truncated (it is then rebuilt)."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+
+
+def _store(path: Path, obj: object, prefix: str) -> None:
+    """Write a cache file; a read-only data folder only warns: marsad works without the cache, rebuilding it
+    per process."""
+    try:
+        _write_cache(path, obj, prefix)
+    except GeoError as e:
+        warnings.warn(str(e), RuntimeWarning, stacklevel=3)
 
 
 def _write_cache(path: Path, obj: object, prefix: str) -> None:
