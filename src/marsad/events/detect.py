@@ -132,22 +132,28 @@ def find_mentions(view: DocView) -> list[Mention]:
 NOUN_VERB_WINDOW = 8
 #: tokens before a «بـ» noun trigger where «قام» makes it the act of its subject («قام جنود … باغتصابها»)
 DID_WINDOW = 16
+#: tokens before a demonstration noun where a demonstration verb takes it as its object («فرقت الشرطة مظاهرة»)
+DISPERSED_WINDOW = 8
 _DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
 
 
 def _acted_out(view: DocView, men: Mention, raw) -> bool:
     """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
-    مفخخة متوقفة أمام المبنى انفجرت»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
+    مفخخة متوقفة أمام المبنى انفجرت»), a demonstration verb takes it as its object just before it («فرقت
+    الشرطة مظاهرة»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
     if men.trigger.pos != "n":
         return False
     tj = view.token_containing(max(men.nstart, men.nend - 1))
     for m in raw:
-        if m.nstart < men.nend or m.nstart >= men.seg_end:
-            continue
         t = _best(m.payloads)
-        if t.pos == "v" and SUB_TO_TYPE[t.sub] == men.event_type \
-                and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
+        if t.pos != "v" or SUB_TO_TYPE[t.sub] != men.event_type:
+            continue
+        if men.nend <= m.nstart < men.seg_end and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
             return True
+        if men.event_type in ("Protests", "Riots") and m.nend <= men.nstart \
+                and view.sentence_index(m.nstart) == men.sentence \
+                and tj - view.token_containing(m.nstart) <= DISPERSED_WINDOW:
+            return True  # «فرقت الشرطة مظاهرة نظمها …»: the demonstration is the object of what was done to it
     word = view.clitic_prefix(men.nstart) + view.key[men.nstart:men.nend]
     if not word.startswith(("ب", "وب")):
         return False
@@ -177,6 +183,8 @@ def _demonstrators_act(view: DocView, men: Mention, support) -> bool:
         xi = view.token_containing(x.nstart)
         if ti <= xi <= tj or 0 < xi - tj <= CROWD_SUBJECT_WINDOW:
             return True
+        if xi == ti - 1 and view.tokens[tj].key.endswith("وا"):
+            return True  # «مليون متظاهر خرجوا»: the crowd right before a past plural verb agreeing with it
     return False
 
 

@@ -97,7 +97,10 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
             and not _told_in_lead(view, men, roles):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
-    if found and all(p.feature == "country" for p in places) and not men.strong:
+    if found and all(p.feature == "country" for p in places) and not men.strong \
+            and not (men.told and men.event_type in ("Protests", "Riots")):
+        # a country is no place of its own for a weak trigger, unless the crowd is told acting («خرج آلاف
+        # المتظاهرين في 50 مدينة»)
         return []
     if _unsent_movement(view, men):
         return []  # reinforcements or a convoy named as a target or an escort, not sent anywhere
@@ -119,8 +122,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     if _running_toll(view, men, cas.killed):
         return []  # «مقتل 2927 … جراء الغارات»: a running toll of a campaign, not one incident
     need = MIN_SPECIFIC if men.strong else MIN_SPECIFIC_WEAK
-    if men.event_type in ("Protests", "Riots"):
-        need += DEMONSTRATION_EXTRA
+    if men.event_type in ("Protests", "Riots") and not men.told:
+        need += DEMONSTRATION_EXTRA  # not needed when the crowd is told acting: that is no passing name
     if specificity(view, men, roles, found, places, cas.killed is not None or cas.injured is not None or cas.zero,
                    dm is not None) < need:
         return []
