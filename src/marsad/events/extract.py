@@ -95,7 +95,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     if men.modality == REFERENCE and found != "segment":
         return []
     if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
-            and not _told_in_lead(view, men, roles):
+            and not _told_in_lead(view, men, roles) and not _told_toll(view, men):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong \
             and not (men.told and men.event_type in ("Protests", "Riots")):
@@ -222,6 +222,18 @@ def _running_toll(view: DocView, men: Mention, killed: int | None) -> bool:
 def _told_by_verb(men: Mention, roles: Roles) -> bool:
     """«خطف مسلحون أربعة مهندسين»: a verb trigger with its doer named tells an incident even without a place."""
     return men.trigger.pos == "v" and not men.trigger.generic and roles.actor1 is not None
+
+
+def _told_toll(view: DocView, men: Mention) -> bool:
+    """«عملية التفجير أسفرت عن مقتل 30 شخصاً»: a noun trigger whose outcome verb follows it at once and
+    leads to a number of dead tells an incident even without a place."""
+    if men.trigger.pos != "n":
+        return False
+    after = [w.lstrip("وف") for w in view.words_after(men.nend, 2, men.seg_end)]
+    if not any(w in vocab().context["outcome"] for w in after):
+        return False
+    cas = casualties(view, men.seg_start, men.seg_end)
+    return bool(cas.killed) and not cas.vague
 
 
 def _told_in_lead(view: DocView, men: Mention, roles: Roles) -> bool:
