@@ -217,6 +217,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         elif men.trigger.pos == "v" and unmarked_after and (
                 not unmarked_before or unmarked_after[0].nstart - men.nend < men.nstart - unmarked_before[-1].nend):
             roles.actor1 = unmarked_after[0]
+        elif unmarked_before and not passive and men.trigger.pos == "n" and _counted_dead(view, unmarked_before[-1]):
+            if roles.actor2 is None:  # «استشهاد 4 عناصر من شرطة درعا … بكمين»: the counted dead, not the doers
+                roles.actor2 = unmarked_before[-1]
         elif unmarked_before and not passive:
             roles.actor1 = unmarked_before[-1]
         elif unmarked_after and men.trigger.pos == "v":
@@ -337,6 +340,22 @@ def _comma_between(view: DocView, a: int, b: int) -> bool:
     """«… والأجهزة الأمنية التابعة له من دخول المنطقة، كما منعت …»: a comma ends the clause, so an actor
     before it is not the subject of a verb after it."""
     return any(w in (",", "،", ";", ":") for w in view.words_before(b, SUBJECT_WINDOW + 1, a))
+
+
+#: death nouns whose counted complement is the dead («مقتل 4 عناصر», «استشهاد ثلاثة جنود») (folded)
+_DEATH_NOUNS = frozenset({"مقتل", "استشهاد", "مصرع", "اصابه", "وفاه", "قتل"})
+
+
+def _counted_dead(view: DocView, x: Located) -> bool:
+    """The actor right after a death noun and a figure: «استشهاد 4 عناصر من شرطة درعا»."""
+    ti = view.token_at(x.nstart - len(view.clitic_prefix(x.nstart)))
+    if ti < 2:
+        return False
+    num, noun = view.tokens[ti - 1], view.tokens[ti - 2]
+    if noun.key.lstrip("و") not in _DEATH_NOUNS:
+        return False
+    return num.key.isdigit() or any(n.nstart == num.nstart and n.payloads[0].family in ("number", "dual")
+                                    for n in number_cues(view))
 
 
 def _counted(view: DocView, a: int, b: int) -> bool:

@@ -135,7 +135,10 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     if fam == "injured":
         return (1 if key in ("اصيب", "اصيبت", "جريح", "جريحا", "مصاب", "اصابه") else 3), False
     # «مقتل …», «قتل …», «استشهاد …» without a figure: the word that follows says one or several
-    nxt = view.words_after(m.nend, 2)
+    nxt = view.words_after(m.nend, 4)
+    # «استشهاد وإصابة عناصرها», «مقتل و جرح مدنيين»: the people follow the injury word joined to it
+    while nxt and (nxt[0] == "و" or nxt[0].lstrip("و") in _JOINED_INJURY):
+        nxt = nxt[1:]
     if not nxt:
         return 1, True
     w = nxt[0]
@@ -146,6 +149,10 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     plural = (w.endswith(("ين", "ون", "ات")) and len(w) > 4) or w in ("جنود", "عناصر", "افراد", "اطفال", "رجال",
                                                                       "نساء", "قاده", "مقاتلي", "عناصرها", "شهداء")
     return (3, False) if plural else (1, True)
+
+
+#: injury nouns that may stand between a death word and the people it counts (folded)
+_JOINED_INJURY = frozenset({"اصابه", "جرح", "اصابات"})
 
 
 @lru_cache(maxsize=1)

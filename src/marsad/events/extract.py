@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from marsad.events.arguments import Roles, actor_of, anaphor, assign_roles
+from marsad.events.arguments import Roles, _is_site, actor_of, anaphor, assign_roles
 from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties, number_cues
 from marsad.events.dedup import Draft, deduplicate
@@ -594,8 +594,8 @@ def _places(view: DocView, men: Mention) -> tuple[list[Place], str]:
     for where, (lo, hi) in (("segment", (men.seg_start, men.seg_end)), ("sentence", (sa, sb))):
         seg = [p for p in resolved if p.nstart >= lo and p.nend <= hi]
         fine = [p for p in seg if place_of(p).modifier != "direction" and place_of(p).place.feature != "country"
-                and not _origin(view, p)]
-        pool = fine or seg
+                and not _origin(view, p) and not _in_actor(view, p)]
+        pool = fine or [p for p in seg if not _origin(view, p) and not _in_actor(view, p)]
         after = [p for p in pool if p.nstart >= men.nend]
         listed = _place_list(view, after)
         if len(listed) > 1 and where == "segment":
@@ -647,8 +647,13 @@ def _in_operation_name(view: DocView, p: Located) -> bool:
     return any(" ".join([*prev[-k:], view.key[p.nstart:p.nend]]) in names for k in (1, 2) if len(prev) >= k)
 
 
+#: most words between the start and the end of a route («من مدينة درعا إلى مدينة طفس»)
+ROUTE_WORDS = 4
+
+
 def _origin(view: DocView, p: Located) -> bool:
-    """«من مدينة درعا إلى مدينة طفس»: the place an actor or a patrol came from, not where it happened.
+    """«من مدينة درعا إلى مدينة طفس»: the places an actor or a patrol came from and went to, not where it
+    happened.
 
     Found once per place and document (cached in the view by the place's range)."""
     memo: dict[tuple[int, int], bool] = view.cache.setdefault("origin", {})  # type: ignore[assignment]
@@ -661,10 +666,20 @@ def _origin(view: DocView, p: Located) -> bool:
 def _origin_uncached(view: DocView, p: Located) -> bool:
     prefix = view.clitic_prefix(p.nstart)
     prev = view.words_before(p.nstart - len(prefix), 1)
+    if prev and prev[0] in ("الي", "باتجاه", "نحو"):
+        # the end of a route whose start was just named: «توجّه دوريتهم من مدينة درعا إلى مدينة طفس»
+        return any(q.nend <= p.nstart and len(view.words_before(p.nstart, ROUTE_WORDS + 1, q.nend)) <= ROUTE_WORDS
+                   and _origin(view, q) for q in view.places)
     if not prev or prev[0] not in ("من", "انطلاقا"):
         return False
     nxt = view.words_after(p.nend, 3)
     return any(w in ("الي", "باتجاه", "نحو") for w in nxt)
+
+
+def _in_actor(view: DocView, p: Located) -> bool:
+    """«عناصر من شرطة درعا»: a place inside an actor's name says whose forces, not where it happened (a
+    site's name, «قاعدة حقل العمر الأميركية», does say where)."""
+    return any(a.nstart <= p.nstart and p.nend <= a.nend and not _is_site(view, a) for a in view.actors)
 
 
 def _same_place_obj(a: Place | None, b: Place) -> bool:

@@ -501,7 +501,8 @@ class _Resolver:
             heads.append(cur)
             nxt = d.next_item(cur.tj + 1)
             if nxt is None or not (nxt.has("head") or nxt.has("actor") or nxt.has("ctx") or nxt.has("nat")
-                                   or nxt.has("country") or nxt.has("ethnic") or nxt.has("anaphor")):
+                                   or nxt.has("country") or nxt.has("ethnic") or nxt.has("anaphor")
+                                   or (nxt.has("place") and self._police(cur))):
                 cur = None
                 break
             cur = nxt
@@ -543,12 +544,22 @@ class _Resolver:
                 target = self.state_of(t.value, head_kind or "military")
                 if target:
                     return self.actor(target, start, cur.tj, "nationality", head=head_key)
+            t = cur.first("place")
+            if t is not None and head_kind == "police":
+                # «شرطة درعا», «عناصر من شرطة البصرة»: a province's police is its country's police
+                target = self.state_of(t.value, "police")
+                if target:
+                    return self.actor(target, start, cur.tj, "nationality", head=head_key)
             t = cur.first("ethnic")
             if t is not None:
                 target = self._ethnic_militia(t.value)
                 if target:
                     return self.actor(target, start, cur.tj, "nationality", head=head_key)
         return None
+
+    def _police(self, it: _Item) -> bool:
+        t = it.first("head")
+        return t is not None and self.res.heads[t.value]["kind"] == "police"
 
     def _ethnic_militia(self, key: str) -> str | None:
         g = self.res.ethnic.get(key) or {}
