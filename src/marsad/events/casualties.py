@@ -221,16 +221,24 @@ def _back_figure(view: DocView, npos: int, nums) -> int | None:
     return None
 
 
+#: active kill verbs whose subject may stand before the figure («قتلت المعارضة 3 جنود») (folded)
+_KILL_VERBS = frozenset({"قتل", "قتلت", "قتلوا"})
+
+
 def _number_near(view: DocView, a: int, b: int, nums) -> tuple[int, bool] | None:
     """A figure within a few tokens after (or before) the word at [a, b), skipping hedges («نحو», «على الأقل»),
     and whether it is a vague count («عدد من», «عشرات») rather than a number told."""
     after = [n for n in nums if n.nstart >= b and n.payloads[0].family != "hedge"]
     ti = view.token_containing(max(a, b - 1))
+    first = ti + 1
+    if view.key[a:b].lstrip("و") in _KILL_VERBS and first < len(view.tokens) \
+            and view.tokens[first].key.startswith("ال") and len(view.tokens[first].key) > 3:
+        first += 1  # «وقتلت المعارضة 3 جنود»: the verb's subject stands between it and the figure
     for n in after[:3]:
         ni = view.token_containing(n.nstart)
         if ni - ti > AFTER:
             break
-        if _gap_ok(view, ti + 1, ni, nums):
+        if _gap_ok(view, first, ni, nums):
             return _value(view, n, nums), n.payloads[0].family == "vague"
     # digits right after
     for k in range(ti + 1, min(len(view.tokens), ti + 1 + AFTER)):
@@ -238,7 +246,7 @@ def _number_near(view: DocView, a: int, b: int, nums) -> tuple[int, bool] | None
         if t.isdigit():
             if _is_year(view, k):
                 continue  # «قتل في أيار 2014 خمسة»: a year, not the figure
-            if _gap_ok(view, ti + 1, k, nums):
+            if _gap_ok(view, min(first, k), k, nums):
                 return (int(t), False) if int(t) < 100000 else None
             break
         if t in (",", ".", ":"):

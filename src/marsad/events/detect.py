@@ -299,6 +299,8 @@ def _segments(view: DocView, ms: list[Mention]) -> None:
         i = j + 1
 
 
+#: connectives right before a trigger that open a new incident's clause (folded word pairs)
+_NEW_CLAUSE = frozenset({"تزامنا مع", "بالتزامن مع", "بالاضافه الي", "اضافه الي"})
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر", "وذلك",
                            "حين", "عندما", "اذ"})
 
@@ -306,10 +308,15 @@ _CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم",
 def _clause_break(view: DocView, a: int, b: int) -> int:
     """Where the clause of the trigger at ``b`` starts, after a trigger ending at ``a``.
 
-    The first clause opener («و…», «فيما», «وذلك بعد») after the first trigger; else the last comma
+    A connective that opens a new incident right before the second trigger («تزامناً مع قصف …»); else
+    the first clause opener («و…», «فيما», «وذلك بعد») after the first trigger; else the last comma
     between them; else the second trigger itself.
     """
     i = view.token_at(a)
+    j = view.token_containing(b)
+    toks = view.tokens
+    if i < j - 2 and f"{toks[j - 2].key.lstrip('و')} {toks[j - 1].key}" in _NEW_CLAUSE:
+        return toks[j - 2].nstart  # «… وقتلت المعارضة 3 جنود، تزامناً مع قصف …»: all before it is the first's
     comma = None
     while i < len(view.tokens) and view.tokens[i].nstart < b:
         t = view.tokens[i]
