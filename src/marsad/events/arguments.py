@@ -99,7 +99,8 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
              and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
-             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a)) and not _pretext(view, a)]
+             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a)) and not _pretext(view, a)
+             and not _source_affiliation(view, a)]
     cands = _appositions(view, cands)
     if not cands:
         return roles
@@ -301,6 +302,19 @@ _CONTROL_OBJECTS = frozenset({"عليها", "عليه", "عليهما", "علي�
 #: words that open the charge or pretext of an arrest («بحجة التواصل مع خلايا داعش»): who is named there is
 #: no party to the event (folded)
 _PRETEXT = frozenset({"بحجه", "بتهمه", "بتهم", "للاشتباه", "بذريعه", "بدعوي"})
+
+
+#: nouns for a news source («مصدر في قيادة شرطة درعا», «مصادر من المقاومة») (folded)
+_SOURCE_NOUNS = frozenset({"مصدر", "مصادر", "مسؤول", "مسؤولون", "مسوول", "مسوولون", "ناطق", "متحدث"})
+
+
+def _source_affiliation(view: DocView, a: Located) -> bool:
+    """«وقال مصدر في قيادة شرطة درعا إن …»: the body a source speaks from is no party to what it tells."""
+    w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 3)
+    for i in range(len(w) - 1):
+        if w[i].lstrip("و") in _SOURCE_NOUNS and w[i + 1] in ("في", "من", "باسم"):
+            return True
+    return False
 
 
 def _pretext(view: DocView, a: Located) -> bool:

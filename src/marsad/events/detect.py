@@ -76,6 +76,7 @@ def find_mentions(view: DocView) -> list[Mention]:
     # «تجمع المتظاهرون» read as an actor: a strong demonstration trigger that is the whole actor mention
     # (the crowd doing the act) is still a trigger
     whole_actor = {(a.nstart, a.nend) for a in view.actors}
+    repeated = _repeated_sentences(view)
     out: list[Mention] = []
     for m in raw:
         if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]) \
@@ -98,6 +99,8 @@ def find_mentions(view: DocView) -> list[Mention]:
         if trig.weak and SUB_TO_TYPE[trig.sub] in ("Protests", "Riots") and _names_place(view, m.nend):
             continue  # «مخيم درعا وتجمع المزيريب»: a camp or a gathering's name, not people gathering
         si = view.sentence_index(m.nstart)
+        if si in repeated:
+            continue
         out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))
     _segments(view, out)
     for men in out:
@@ -135,6 +138,25 @@ DID_WINDOW = 16
 #: tokens before a demonstration noun where a demonstration verb takes it as its object («فرقت الشرطة مظاهرة»)
 DISPERSED_WINDOW = 8
 _DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
+
+
+def _repeated_sentences(view: DocView) -> frozenset[int]:
+    """Sentences that repeat an earlier one word for word (a title printed again at the article's end):
+    they tell nothing new, and the day they would inherit there is not theirs."""
+    seen: set[str] = set()
+    out = set()
+    for i, (a, b) in enumerate(view.sentences):
+        k = " ".join(view.key[a:b].split()).rstrip(".")
+        if len(k) < REPEAT_MIN_CHARS:
+            continue
+        if k in seen:
+            out.add(i)
+        seen.add(k)
+    return frozenset(out)
+
+
+#: shortest sentence checked for repetition
+REPEAT_MIN_CHARS = 40
 
 
 def _acted_out(view: DocView, men: Mention, raw) -> bool:
