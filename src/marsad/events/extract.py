@@ -415,6 +415,7 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
 #: «من جنوده», «عناصرها»: a side's own ranks, with a pronoun for the side (folded keys)
 _OWN_RANKS = ("جنود", "عناصر", "افراد", "مقاتلي", "منتسبي", "ضباط")
 _OWN_SUFFIXES = ("ه", "ها", "هم")
+_OWN_FORMS = frozenset(r + x for r in _OWN_RANKS for x in _OWN_SUFFIXES)
 
 
 def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Located, tuple[int, int]] | None:
@@ -425,7 +426,7 @@ def _own_ranks(view: DocView, men: Mention, actor1: Located | None) -> tuple[Loc
     while i < len(view.tokens) and view.tokens[i].nend <= men.seg_end:
         t = view.tokens[i]
         k = t.key[1:] if t.key.startswith(("و", "ب", "ل")) and len(t.key) > 5 else t.key
-        if any(k == r + x for r in _OWN_RANKS for x in _OWN_SUFFIXES):
+        if k in _OWN_FORMS:
             for a in reversed(view.actors):
                 if a.nend > t.nstart or a.nstart < sa:
                     continue
@@ -679,7 +680,12 @@ def _origin_uncached(view: DocView, p: Located) -> bool:
 def _in_actor(view: DocView, p: Located) -> bool:
     """«عناصر من شرطة درعا»: a place inside an actor's name says whose forces, not where it happened (a
     site's name, «قاعدة حقل العمر الأميركية», does say where)."""
-    return any(a.nstart <= p.nstart and p.nend <= a.nend and not _is_site(view, a) for a in view.actors)
+    inside = view.cache.get("places_in_actors")
+    if inside is None:
+        inside = view.cache["places_in_actors"] = frozenset(
+            (q.nstart, q.nend) for q in view.places for a in view.actors
+            if a.nstart <= q.nstart and q.nend <= a.nend and not _is_site(view, a))
+    return (p.nstart, p.nend) in inside  # type: ignore[operator]
 
 
 def _same_place_obj(a: Place | None, b: Place) -> bool:
