@@ -147,6 +147,8 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         a2, (na, nb) = vic
         ev_base.append(view.evidence("actor2", na, nb))
         a2.mention, a2.start, a2.end = ev_base[-1].text, ev_base[-1].start, ev_base[-1].end
+        if sub == "Armed clash" and not men.trigger.surface.startswith(MUTUAL):
+            sub = "Attack"  # the dead are civilians: one side fired on them, no clash
     elif (own := _own_ranks(view, men, roles.actor1)) is not None:
         ante, (na, nb) = own
         a2 = _actor(view, ante)
@@ -396,11 +398,18 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
     if resolve is None:
         return None
     numeric = {n.nstart for n in number_cues(view) if n.payloads[0].family in ("number", "vague", "hedge")}
+    nationals = _national_forms()
+    toks = view.tokens
+
+    def counted(k: int) -> bool:
+        return k >= 0 and (toks[k].key.isdigit() or toks[k].nstart in numeric)
+
     for c in view.cache.get("cas", []):  # type: ignore[union-attr]
         if c.nstart < men.seg_start or c.nend > men.seg_end or c.payloads[0].family not in ("killed", "injured"):
             continue
         i = view.token_at(c.nend)
-        for t in view.tokens[i:i + 4]:
+        for k in range(i, min(i + 4, len(toks))):
+            t = toks[k]
             if t.nstart >= men.seg_end or t.key in (",", "."):
                 break
             if t.key.isdigit() or t.nstart in numeric or t.key in ("من", "نحو", "حوالي", "عن", "ما", "لا", "يقل"):
@@ -408,8 +417,44 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
             a = resolve(view.key[t.nstart:t.nend])
             if a is not None and a.category == 7:
                 return replace(a), (t.nstart, t.nend)
+            if t.key in nationals and counted(k - 1) and (a := _civilians_of(nationals[t.key])) is not None:
+                return replace(a), (t.nstart, t.nend)  # «مقتل 5 فلسطينيين»: people counted by nationality
             break
+        j = view.token_containing(c.nstart)
+        if j >= 2 and toks[j - 1].key in nationals and counted(j - 2) and toks[j - 1].nstart >= men.seg_start \
+                and (a := _civilians_of(nationals[toks[j - 1].key])) is not None:
+            return replace(a), (toks[j - 1].nstart, toks[j - 1].nend)  # «12 سوريا قتلوا في قصف …»
     return None
+
+
+#: the word that names civilians in the actor registry
+CIVILIANS_WORD = "مدنيين"
+#: endings of a nationality adjective used as a noun for people («فلسطينيين», «سوريون», «12 سوريا»)
+_NATIONAL_ENDINGS = ("ين", "ون", "ا")
+
+
+@lru_cache(maxsize=1)
+def _national_forms() -> dict[str, str]:
+    """Folded nationality nouns for people → ISO country (``actors/nationalities.json``: adjective + plural
+    ending, irregular plurals)."""
+    from marsad import resources
+
+    nat = resources.load_json("actors/nationalities.json")
+    out: dict[str, str] = {}
+    for iso, c in nat["countries"].items():
+        out.update((fold(a) + e, iso) for a in c.get("adj", ()) for e in _NATIONAL_ENDINGS)
+        out.update((fold(p), iso) for p in c.get("plural", ()))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _civilians_of(iso: str) -> Actor | None:
+    """The civilians of a country («Civilians (Syria)»), shared: callers copy it."""
+    try:
+        from marsad.stages.actors import resolve_actor_text
+    except ImportError:
+        return None
+    return resolve_actor_text(CIVILIANS_WORD, country=iso)
 
 
 #: «من جنوده», «عناصرها»: a side's own ranks, with a pronoun for the side (folded keys)
