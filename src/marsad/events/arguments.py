@@ -31,6 +31,8 @@ from marsad.model import Actor
 
 #: the most words between a subject actor and the trigger after it
 SUBJECT_WINDOW = 8
+#: most words between a plural verb and the subject it agrees with («ستة أشخاص على الأقل اعتقلوا»)
+SUBJECT_GAP = 3
 #: how many words before an actor are read for its marker
 MARKER_WORDS = 2
 
@@ -159,7 +161,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
 
     # «أعلنت المقاومة أن مجاهديها استهدفوا قاعدة …», «أعلنت أنها استهدفت …»: the subject is a pronoun
     # standing for the actor named before; what follows the verb is its object
-    if men.trigger.pos == "v" and _pronoun_subject(view, men):
+    if men.trigger.pos == "v" and _pronoun_subject(view, men) and not (
+            before and len(view.words_before(men.nstart, SUBJECT_GAP + 1, before[-1].nend)) <= SUBJECT_GAP):
+        # (a plural verb right after its own subject, «ستة أشخاص على الأقل اعتقلوا», has no pronoun subject)
         sa = view.sentences[men.sentence][0] if view.sentences else 0
         prior = [a for a in view.actors if sa <= a.nstart and a.nend <= men.nstart
                  and actor_of(a).category != 7 and not _is_site(view, a)]

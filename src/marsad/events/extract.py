@@ -427,6 +427,26 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
     return None
 
 
+#: the word that names a country's police in the actor registry
+POLICE_WORD = "الشرطة"
+
+
+def _police_of(iso: str) -> Actor | None:
+    """A fresh copy of a country's police forces («Police Forces of Turkey»), if the registry has them."""
+    a = _state_actor(POLICE_WORD, iso)
+    # not named in the text: no mention, no span
+    return replace(a, mention=None, start=None, end=None) if a is not None and a.category == 1 else None
+
+
+@lru_cache(maxsize=128)
+def _state_actor(word: str, iso: str) -> Actor | None:
+    try:
+        from marsad.stages.actors import resolve_actor_text
+    except ImportError:
+        return None
+    return resolve_actor_text(word, country=iso)
+
+
 #: the word that names civilians in the actor registry
 CIVILIANS_WORD = "مدنيين"
 #: endings of a nationality adjective used as a noun for people («فلسطينيين», «سوريون», «12 سوريا»)
@@ -843,6 +863,9 @@ def _finish(d: Draft) -> Event:
         ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
     if ev.actor1 is None and ev.event_type in CROWD_ACTORS:
         ev.actor1 = _generic(CROWD_ACTORS[ev.event_type])  # a demonstration always has its crowd
+    if ev.actor1 is None and ev.sub_event_type == "Arrests" and ev.location is not None and ev.location.country:
+        # «ستة أشخاص اعتقلوا للاشتباه …»: arrests told without who made them are the country's police's
+        ev.actor1 = _police_of(ev.location.country)
     if ev.actor1 is not None and ev.actor2 is not None and (
             (ev.actor1.id and ev.actor1.id == ev.actor2.id) or ev.actor1.name == ev.actor2.name):
         ev.actor2 = None
