@@ -123,8 +123,13 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
             return n, True
         return (2, True) if key.endswith("هما") else (3, False)
     nxt = view.words_after(m.nend, 1)
+    others, at = _and_others(view, m.nend, nums) if fam == "killed" else (0, 0)
     if fam == "killed" and nxt and nxt[0] in _persons():
-        return _coordinated(view, m.nend), True  # «مقتل امرأة وطفلها»: the people named one by one
+        return _coordinated(view, m.nend) + others, True  # «مقتل امرأة وطفلها»: the people named one by one
+    if others:
+        # «مقتل القيادي أبو محمد و3 آخرين» → 4, «مقتل 3 مدنيين و2 آخرين» → 5: the ones named, then the others
+        hit = _number_near(view, m.nstart, m.nend, [n for n in nums if n.nend <= at])
+        return (hit[0] if hit is not None and not hit[1] else 1) + others, True
     hit = _number_near(view, m.nstart, m.nend, nums)
     if hit is not None:
         return hit[0], not hit[1]
@@ -159,6 +164,38 @@ _JOINED_INJURY = frozenset({"اصابه", "جرح", "اصابات"})
 def _persons() -> frozenset[str]:
     """Singular and dual nouns for people (``casualties.json`` "persons"), folded."""
     return frozenset(fold(w) for w in resources.load_json("events/casualties.json").get("persons", ()))
+
+
+#: «آخرين», «آخرون», «آخران»: the others counted beside one person named (folded)
+_OTHERS = frozenset({"اخرين", "اخرون", "اخران", "اخريين", "اخري", "اخريات"})
+#: tokens after a death word within which «و3 آخرين» is looked for
+OTHERS_WINDOW = 8
+
+
+def _and_others(view: DocView, npos: int, nums) -> tuple[int, int]:
+    """«مقتل القيادي أبو محمد و3 آخرين» → 3, «قتل فلان وقياديان آخران» → 2: the others counted after the
+    people named, joined by «و», and where that count starts ((0, 0) when there is none before the clause ends)."""
+    i = view.token_at(npos)
+    toks = view.tokens
+    for k in range(i, min(len(toks) - 1, i + OTHERS_WINDOW)):
+        t = toks[k]
+        if t.key in (",", ".", ":", ";"):
+            break
+        if not t.key.startswith("و"):
+            continue
+        if t.key == "و" and k + 2 < len(toks) and toks[k + 1].key.isdigit() and toks[k + 2].key in _OTHERS:
+            return min(int(toks[k + 1].key), MAX_COUNT), t.nstart
+        if toks[k + 1].key not in _OTHERS:
+            continue
+        rest = t.key[1:]
+        if rest.isdigit():
+            return (int(rest), t.nstart) if int(rest) < MAX_COUNT else (0, 0)
+        for n in nums:
+            if n.nstart <= t.nstart + 1 < n.nend and n.payloads[0].family in ("number", "dual"):
+                return _value(view, n, nums), t.nstart
+        if rest.endswith(("ان", "ين")) and len(rest) > 4:
+            return 2, t.nstart  # a dual noun: «وقياديان آخران»
+    return 0, 0
 
 
 def _coordinated(view: DocView, npos: int) -> int:
