@@ -148,9 +148,9 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     if verbs and not any(marks[id(a)] in ("agent", "patient", "between") for a in cands):
         v0 = verbs[-1]
         vso = [a for a in before if a.nstart >= v0.nend]
-        if vso and _counted(view, v0.nend, vso[0].nstart):
-            # «قتل أربعة عسكريين في انفجار …»: a counted group after the verb is its (passive) subject,
-            # the ones who died, not the killers
+        if vso and (_counted(view, v0.nend, vso[0].nstart) or _titled_victim(view, v0.nend, vso[0].nstart)):
+            # «قتل أربعة عسكريين في انفجار …», «قتل القيادي في داعش أبو محمد في غارة …»: a counted group or a
+            # titled person after the verb is its (passive) subject, the ones who died, not the killers
             marks[id(vso[0])] = "patient"
         elif vso:
             roles.actor1 = vso[0]
@@ -374,6 +374,22 @@ def _counted_dead(view: DocView, x: Located) -> bool:
         return False
     return num.key.isdigit() or any(n.nstart == num.nstart and n.payloads[0].family in ("number", "dual")
                                     for n in number_cues(view))
+
+
+@lru_cache(maxsize=1)
+def _person_titles() -> frozenset[str]:
+    """Folded titles and roles that open a person («القيادي», «الضابط», «العميد»: actors/titles.json)."""
+    from marsad import resources
+    from marsad.text import fold
+
+    t = resources.load_json("actors/titles.json")
+    return frozenset(fold(w) for w in (*t["titles"], *t["role_titles"]) if " " not in w)
+
+
+def _titled_victim(view: DocView, a: int, b: int) -> bool:
+    """«قتل القيادي في داعش …»: the word right after a kill verb is a person's title (the one killed)."""
+    w = view.words_after(a, 1, b + 1)
+    return bool(w) and w[0] in _person_titles()
 
 
 def _counted(view: DocView, a: int, b: int) -> bool:
