@@ -137,6 +137,7 @@ NOUN_VERB_WINDOW = 8
 DID_WINDOW = 16
 #: tokens before a demonstration noun where a demonstration verb takes it as its object («فرقت الشرطة مظاهرة»)
 DISPERSED_WINDOW = 8
+_DONE = frozenset({"تم", "جري"})  # folded «تمّ», «جرى»
 _DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
 
 
@@ -162,7 +163,7 @@ REPEAT_MIN_CHARS = 40
 def _acted_out(view: DocView, men: Mention, raw) -> bool:
     """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
     مفخخة متوقفة أمام المبنى انفجرت»), a demonstration verb takes it as its object just before it («فرقت
-    الشرطة مظاهرة»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
+    الشرطة مظاهرة»), «تم» makes it a passive verb («تم اغتصابها»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
     if men.trigger.pos != "n":
         return False
     tj = view.token_containing(max(men.nstart, men.nend - 1))
@@ -176,6 +177,10 @@ def _acted_out(view: DocView, men: Mention, raw) -> bool:
                 and view.sentence_index(m.nstart) == men.sentence \
                 and tj - view.token_containing(m.nstart) <= DISPERSED_WINDOW:
             return True  # «فرقت الشرطة مظاهرة نظمها …»: the demonstration is the object of what was done to it
+    prev = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 1,
+                             view.sentences[men.sentence][0] if view.sentences else 0)
+    if prev and prev[0].lstrip("وف") in _DONE and not view.clitic_prefix(men.nstart):
+        return True  # «تم اغتصابها», «جرى اعتقال»: the verbal noun after «تم» is a passive verb
     word = view.clitic_prefix(men.nstart) + view.key[men.nstart:men.nend]
     if not word.startswith(("ب", "وب")):
         return False
@@ -272,6 +277,11 @@ def _glued(view: DocView, found: list) -> list:
     return out
 
 
+#: words before a «لـ» noun trigger within which «تعرض» makes it what was suffered, not a purpose («تعرضت
+#: وزيرة الدولة …، حرم …، لمحاولة اغتيال»)
+PURPOSE_WINDOW = 24
+
+
 def _purpose(view: DocView, men: Mention) -> bool:
     """A noun trigger with «لـ» that is not the object of «تعرض»: a purpose («لشن غارات», «لاستهداف»)."""
     if men.trigger.pos != "n":
@@ -279,7 +289,8 @@ def _purpose(view: DocView, men: Mention) -> bool:
     prefix = view.clitic_prefix(men.nstart)
     if prefix not in ("ل", "ول", "فل", "لل", "ولل", "فلل"):
         return False
-    prev = view.words_before(men.nstart - len(prefix), 14, view.sentences[men.sentence][0] if view.sentences else 0)
+    prev = view.words_before(men.nstart - len(prefix), PURPOSE_WINDOW,
+                             view.sentences[men.sentence][0] if view.sentences else 0)
     return not any(w.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض", "عرض")) for w in prev)
 
 

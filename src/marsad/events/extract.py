@@ -98,9 +98,9 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
             and not _told_in_lead(view, men, roles) and not _told_toll(view, men):
         return []  # a weak or generic trigger with no place of its own is talk, not an incident
     if found and all(p.feature == "country" for p in places) and not men.strong \
-            and not (men.told and men.event_type in ("Protests", "Riots")):
+            and not (men.told and men.event_type in ("Protests", "Riots")) and not _told_by_verb(men, roles):
         # a country is no place of its own for a weak trigger, unless the crowd is told acting («خرج آلاف
-        # المتظاهرين في 50 مدينة»)
+        # المتظاهرين في 50 مدينة») or the verb names its doer («خطف المسلحون 14 شخصاً», as with no place)
         return []
     if _unsent_movement(view, men):
         return []  # reinforcements or a convoy named as a target or an escort, not sent anywhere
