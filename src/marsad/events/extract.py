@@ -29,7 +29,7 @@ from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
 from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
-from marsad.stages.time import YEAR, event_date, recalled
+from marsad.stages.time import YEAR, days_back, event_date, recalled
 from marsad.text import fold
 
 #: events dated more than this many days before publication are background
@@ -128,7 +128,9 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
                    dm is not None) < need:
         return []
     att = attribution(view, men.sentence, men.nstart)
-    background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o)
+    background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o) \
+        or (doc.published is None and dm is not None and (back := days_back(dm)) is not None
+            and back > BACKGROUND_DAYS)  # «تعرض لمحاولة اغتيال قبل ثمانية أشهر» in an undated text
 
     ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
     a1 = a2 = None

@@ -27,7 +27,7 @@ from marsad import resources
 from marsad.lexicon import Lexicon
 from marsad.model import DateMention, Document
 from marsad.pipeline import register
-from marsad.text import NormText, fold
+from marsad.text import NormText, fold, normalize
 
 #: precision of a year-only mention (not an ACLED time precision; never an event's date)
 YEAR = 4
@@ -93,7 +93,8 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _YEAR_ONLY = re.compile(r"(?:\b(?:عام|سنه|العام|في|خلال|منذ)\s+)(1[89]\d\d|20\d\d)\b")
 _CHAIN = re.compile(
-    r"\b(بعد|قبل|منذ)\s+(?:(\d{1,3}|[^\W\d_]+)\s+)?(يوم واحد|يوم|يومين|ايام|يوما|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|ساعات|ساعه)"
+    r"\b(بعد|قبل|منذ)\s+(?:(\d{1,3}|[^\W\d_]+)\s+)?(يوم واحد|يوم|يومين|ايام|يوما|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|"
+    r"ساعات|ساعه|عامين|اعوام|عام|سنتين|سنوات|سنه)\b"
     r"(?:\s+(?!من\b|على\b)(\S+))?(\s+(?:من|على))?"
 )
 
@@ -231,7 +232,12 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
     for m in _CHAIN.finditer(key):
         res = _chain(m, published, v)
         if res is not None:
-            add(m.start(), m.end(), res[0], res[1], True)
+            # the span ends with the unit, or with the number word after it («قبل يوم واحد») and the «من/على»
+            # of a chain; not with an unrelated next word («قبل ثمانية أشهر في …»)
+            tail = m.group(4) or ""
+            end = m.end(4) if tail == "واحد" or tail in v.numbers else m.end(3)
+            end = m.end(5) if m.group(5) and (end == m.end(4) or not tail) else end
+            add(m.start(), end, res[0], res[1], True)
 
     for m in _YEAR_ONLY.finditer(key):
         y = int(m.group(1))
@@ -255,17 +261,22 @@ def _chain(m: re.Match[str], published: date | None, v: _Vocab) -> tuple[date | 
     else:
         n = int(num) if num else None
     if n is None:
-        if unit in ("يومين", "اسبوعين", "شهرين"):
+        if unit in ("يومين", "اسبوعين", "شهرين", "عامين", "سنتين"):
             n = 2
-        elif unit in ("يوم واحد",) or (unit in ("يوم", "اسبوع", "شهر", "ساعات", "ساعه") and tail in ("", "واحد")):
+        elif unit in ("يوم واحد",) or (unit in ("يوم", "اسبوع", "شهر", "ساعات", "ساعه", "عام", "سنه")
+                                       and tail in ("", "واحد")):
             n = 1
         elif tail in v.numbers:
             n = v.numbers[tail]
-        elif unit in ("ايام", "اسابيع", "اشهر"):
+        elif unit in ("ايام", "اسابيع", "اشهر", "اعوام", "سنوات"):
             n = 3
         else:
             return None
-    if unit.startswith("ساع"):
+    if unit in ("عام", "عامين", "اعوام", "سنه", "سنتين", "سنوات"):
+        if word != "قبل" or of:
+            return None  # «بعد عامين من …», «منذ عامين» (a period): no day of an incident
+        days, prec = 365 * n, YEAR
+    elif unit.startswith("ساع"):
         days, prec = 0, 1
     elif unit.startswith(("اسبوع", "اسابيع")):
         days, prec = 7 * n, 2
@@ -397,6 +408,16 @@ def recalled(doc: Document, dm: DateMention | None, anchor: int) -> bool:
         return sent is not None and any(d.precision == YEAR and sent.start <= d.start < sent.end for d in doc.dates)
     return (dm.value is not None and not dm.relative and dm.precision == MONTH and dm.start > anchor
             and _HAS_YEAR.search(dm.text) is not None)
+
+
+def days_back(dm: DateMention) -> int | None:
+    """How many days before its anchor a relative date lies («قبل ثمانية أشهر» → 240), also without a
+    publication date (the expression is resolved against a fixed day); None when it is not relative."""
+    if not dm.relative:
+        return None
+    ref = date(2000, 1, 1)
+    found = find_dates(normalize(dm.text), ref)
+    return (ref - found[0].value).days if found and found[0].value is not None else None
 
 
 def _is_chain(d: DateMention) -> bool:
