@@ -122,8 +122,11 @@ def find_mentions(view: DocView) -> list[Mention]:
         final.append(men)
     for men in final:
         men.modality, men.modality_cue = modality_of(view, men.nstart, men.nend)
-        if men.modality is None and _purpose(view, men):
+        if men.modality is None and (_purpose(view, men) or _relative_progressive(view, men)):
             men.modality = "hypothetical"
+    # the weapons of a foiled attack («إسقاط 8 مسيرات … في ريفي حماة وحلب») make no event of their own: they do
+    # not cut the foiling's segment off from its places
+    final = [m for m in final if m.modality != "foiled" or m.event_type == "Strategic developments"]
     _segments(view, final)
     for men in final:
         if _demonstrators_act(view, men, support) or _acted_out(view, men, raw):
@@ -280,6 +283,19 @@ def _glued(view: DocView, found: list) -> list:
 #: words before a «لـ» noun trigger within which «تعرض» makes it what was suffered, not a purpose («تعرضت
 #: وزيرة الدولة …، حرم …، لمحاولة اغتيال»)
 PURPOSE_WINDOW = 24
+
+
+_RELATIVES = frozenset({"التي", "الذي", "الذين", "اللتين", "اللذين", "اللتان", "اللذان"})
+_WAS = frozenset({"كان", "كانت", "كانوا", "كانتا", "كانا"})
+
+
+def _relative_progressive(view: DocView, men: Mention) -> bool:
+    """«8 مسيرات … والتي كانت تستهدف المدنيين»: an imperfect verb after «الذي/التي كان» describes what its
+    noun was meant or used to do, not an incident."""
+    if men.trigger.pos != "v" or view.key[men.nstart:men.nend][:1] not in ("ت", "ي"):
+        return False
+    w = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), 2)
+    return len(w) == 2 and w[0].lstrip("و") in _RELATIVES and w[1] in _WAS
 
 
 def _purpose(view: DocView, men: Mention) -> bool:
