@@ -796,17 +796,20 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
         unknown = [w for w in words if not (w in gap_words or w.lstrip("و") in gap_words)]
         if len(words) > _LIST_GAP or len(unknown) > 1 or any(not w.startswith("و") for w in unknown):
             break
-        if not words and prefix not in ("و", "وال"):
-            break
-        if words and all(w == "في" for w in words) and not _dual_head(view, out[0]):
-            break  # «في منطقة غازي عثمان باشا في إسطنبول»: the second place holds the first, no list
+        if not words and prefix not in ("و", "وال") and not view.key.startswith("و", p.nstart):
+            break  # (a place named with its «و» and head, «ومحافظتي حجة», is joined)
+        if words and all(w == "في" for w in words) and (not _dual_head(view, out[0]) or len(out) >= 2):
+            break  # «في منطقة غازي عثمان باشا في إسطنبول», «جبهتي زنجبار والمنطقة الوسطى في أبين»: the place
+            # after «في» holds the ones before, no list (a dual announces two, not three)
         pl, pp = place_of(p).place, place_of(prev).place
         if pl is None or pp is None or "country" in (pl.feature, pp.feature):
             break
+        if pl.country and pp.country and pl.country != pp.country:
+            break  # the towns of one list lie in one country
         if "direction" in (place_of(p).modifier, place_of(prev).modifier):
             break
-        if (pl.geo_precision > 1 or pp.geo_precision > 1) and not _dual_head(view, out[0]):
-            break  # regions are listed only after a dual («ريفي حماة وحلب»), towns freely
+        if (pl.geo_precision > 1 or pp.geo_precision > 1) and not any(_dual_head(view, x) for x in (out[0], prev, p)):
+            break  # regions are listed only after a dual («ريفي حماة وحلب», «صنعاء ومحافظتي حجة وتعز»), towns freely
         out.append(p)
     return out
 
