@@ -796,8 +796,8 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
         unknown = [w for w in words if not (w in gap_words or w.lstrip("و") in gap_words)]
         if len(words) > _LIST_GAP or len(unknown) > 1 or any(not w.startswith("و") for w in unknown):
             break
-        if not words and prefix not in ("و", "وال") and not view.key.startswith("و", p.nstart):
-            break  # (a place named with its «و» and head, «ومحافظتي حجة», is joined)
+        if not words and prefix not in ("و", "وال") and not _joined_head(view, p, gap_words):
+            break
         if words and all(w == "في" for w in words) and (not _dual_head(view, out[0]) or len(out) >= 2):
             break  # «في منطقة غازي عثمان باشا في إسطنبول», «جبهتي زنجبار والمنطقة الوسطى في أبين»: the place
             # after «في» holds the ones before, no list (a dual announces two, not three)
@@ -816,6 +816,12 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
 
 _DUAL_HEADS = ("ريفي", "محافظتي", "مطاري", "قريتي", "بلدتي", "مدينتي", "مخيمي", "حيي", "جبهتي", "منطقتي",
                "ناحيتي", "مديريتي", "ارياف", "محافظات")  # duals and plurals that announce several places
+
+
+def _joined_head(view: DocView, x: Located, gap_words: frozenset[str]) -> bool:
+    """«ومحافظتي حجة»: a place named with its «و» and its head word, joined to a list (not «وسط قطاع غزة»)."""
+    first = view.key[x.nstart:x.nend].split(" ", 1)[0]
+    return first.startswith("و") and (first[1:] in gap_words or first[1:].startswith(_DUAL_HEADS))
 
 
 def _dual_head(view: DocView, x: Located) -> bool:
