@@ -142,8 +142,15 @@ def _figure(view: DocView, m, nums, fam: str) -> tuple[int | None, bool]:
     # «مقتل …», «قتل …», «استشهاد …» without a figure: the word that follows says one or several
     nxt = view.words_after(m.nend, 4)
     # «استشهاد وإصابة عناصرها», «مقتل و جرح مدنيين»: the people follow the injury word joined to it
+    k = view.token_at(m.nend)
     while nxt and (nxt[0] == "و" or nxt[0].lstrip("و") in _JOINED_INJURY):
         nxt = nxt[1:]
+        k += 1
+    if nxt and k < len(view.tokens) and nxt[0] != view.words_after(m.nend, 1)[0]:
+        start = view.tokens[k].nstart
+        for n in nums:  # «استشهاد وجرح العشرات» → the vague count «عشرات» (10)
+            if n.nstart in (start, start + 2) and n.payloads[0].family in ("number", "vague"):
+                return _value(view, n, nums), n.payloads[0].family == "number"
     if not nxt:
         return 1, True
     w = nxt[0]
