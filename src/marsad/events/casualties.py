@@ -272,6 +272,11 @@ _KILL_VERBS = frozenset({"قتل", "قتلت", "قتلوا"})
 def _number_near(view: DocView, a: int, b: int, nums) -> tuple[int, bool] | None:
     """A figure within a few tokens after (or before) the word at [a, b), skipping hedges («نحو», «على الأقل»),
     and whether it is a vague count («عدد من», «عشرات») rather than a number told."""
+    if view.key[a:b] in _COUNTED_NOUNS:
+        # «30 قتيلاً على الأقل ومئة جريح»: a counted noun's figure stands before it; the one after is the next noun's
+        hit = _number_before(view, a, nums)
+        if hit is not None:
+            return hit
     after = [n for n in nums if n.nstart >= b and n.payloads[0].family != "hedge"]
     ti = view.token_containing(max(a, b - 1))
     first = ti + 1
@@ -295,20 +300,35 @@ def _number_near(view: DocView, a: int, b: int, nums) -> tuple[int, bool] | None
             break
         if t in (",", ".", ":"):
             break
-    # before: «5 قتلى», «خمسة قتلى», «20 مدنيا قتلوا»
+    return _number_before(view, a, nums)
+
+
+def _number_before(view: DocView, a: int, nums) -> tuple[int, bool] | None:
+    """A figure within a few tokens before the word at ``a``: «5 قتلى», «خمسة قتلى», «20 مدنيا قتلوا», «ومئة جريح»."""
     t0 = view.token_containing(a)
     for k in range(t0 - 1, max(-1, t0 - 1 - BEFORE), -1):
-        t = view.tokens[k].key
+        tok = view.tokens[k]
+        t = tok.key
         if t.isdigit():
             if _is_year(view, k):
                 break  # «في عام 2014 قتل …»: the year, not the figure
             return (int(t), False) if int(t) < 100000 else None
         if t in (",", ".", ":"):
             break
+        joined = t.startswith("و") and k > 0 and any(
+            n.nstart == view.tokens[k - 1].nstart and n.payloads[0].family == "number" for n in nums)
+        if joined:
+            continue  # «مئة وخمسين شهيداً»: the compound figure starts at its first part
         for n in nums:
-            if n.nstart == view.tokens[k].nstart and n.payloads[0].family in ("number", "vague", "dual"):
+            if (n.nstart == tok.nstart or (t.startswith("و") and n.nstart == tok.nstart + 1)) \
+                    and n.payloads[0].family in ("number", "vague", "dual"):
                 return _value(view, n, nums), n.payloads[0].family == "vague"
     return None
+
+
+#: death and injury nouns counted by a figure before them («30 قتيلاً», «مئة جريح») (folded)
+_COUNTED_NOUNS = frozenset({"قتيلا", "قتيل", "قتلي", "شهيدا", "شهيد", "شهداء", "جريحا", "جريح", "جرحي", "مصابا",
+                            "مصابين", "قتيلًا"})
 
 
 #: words before a number that make it a year («عام 2014», «منذ 2011»)
