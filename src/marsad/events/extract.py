@@ -860,9 +860,9 @@ def _carry_attackers(drafts: list[Draft]) -> None:
 
 def _finish(d: Draft) -> Event:
     ev = d.event
-    if ev.actor1 is None and ev.actor2 is not None and ev.event_type in VIOLENT \
+    if ev.actor1 is None and (ev.actor2 is not None or ev.sub_event_type in PLANTED) and ev.event_type in VIOLENT \
             and ev.sub_event_type not in UNNAMED_IS_STATE:
-        ev.actor1 = _unidentified()
+        ev.actor1 = _unidentified()  # (a bomb always has its planter, named or not)
     if ev.sub_event_type in ONE_SIDED and ev.actor2 is not None:
         # a group's own change of activity or withdrawal has no target; who it concerns stays in the notes' text
         ev.actor2, ev.assoc_actor2 = None, []
