@@ -59,7 +59,8 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     """All events of a document (background ones flagged, not removed)."""
     view = DocView.of(doc)
     drafts: list[Draft] = []
-    for men in find_mentions(view):
+    mentions = find_mentions(view)
+    for men in mentions:
         if men.modality in SUPPRESS and men.modality not in SOFT and men.modality != REFERENCE:
             continue
         if men.modality == FOILED and men.event_type != "Strategic developments":
@@ -67,6 +68,7 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
         drafts.extend(_drafts(view, men))
     merged = deduplicate(drafts)
     _carry_attackers(merged)
+    _claimed_attackers(view, merged, mentions)
     events = []
     for d in merged:
         ev = _finish(d)
@@ -829,6 +831,97 @@ def _dual_head(view: DocView, x: Located) -> bool:
     text = view.key[x.nstart:x.nend]
     before = view.words_before(x.nstart - len(view.clitic_prefix(x.nstart)), 1)
     return text.lstrip("وبلف").startswith(_DUAL_HEADS) or bool(before and before[0].lstrip("وبلف") in _DUAL_HEADS)
+
+
+#: most tokens between a claim cue and the actor it names («تبناه تنظيم داعش», «داعش يقف وراء»)
+CLAIM_WINDOW = 6
+#: pronoun endings of a claim verb that points back to the attack named before it («الهجوم الذي تبناه»)
+_CLAIM_BACK = ("ه", "ها")
+
+
+#: nouns that refer back to an attack told before («يقف وراء التفجير») (folded)
+_ATTACK_REFERENCES = frozenset({"الهجوم", "الهجومين", "الهجمات", "الاعتداء", "الاعتداءين", "الاعتداءات", "التفجير",
+                                "التفجيرين", "التفجيرات", "الانفجار", "الانفجارين", "العمليه", "الجريمه", "المجزره"})
+
+
+def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Mention | None, int]]:
+    """(actor, attack mention) for each claim or attribution of an attack: «الهجوم الذي تبناه تنظيم داعش», «تفجير
+    انتحاري نسب للتنظيم», «تنظيم داعش يقف وراء الاعتداء», «اتهم … التنظيم بالوقوف خلف التفجير», «تبنت المقاومة
+    هجوماً». The attack is the trigger mention the claim points to: the one before a claim verb with a pronoun
+    or «نسب», else the first after the claim, in the same sentence."""
+    ctx = vocab().context
+    after_cues, before_cues = ctx["claim_after"], ctx["claim_before"]
+    toks = view.tokens
+    out: list[tuple[Located, Mention]] = []
+    for i, t in enumerate(toks):
+        two = f"{t.key} {toks[i + 1].key}" if i + 1 < len(toks) else ""
+        si = view.sentence_index(t.nstart)
+        sa, sb = view.sentences[si] if view.sentences else (0, len(view.key))
+        in_sent = [m for m in mentions if sa <= m.nstart < sb]
+        if two in before_cues or t.key in before_cues:
+            lo = toks[max(0, i - CLAIM_WINDOW)].nstart
+            cands = [a for a in view.actors if max(sa, lo) <= a.nstart and a.nend <= t.nstart]
+            end = toks[i + 1].nend if two in before_cues else t.nend
+            objs = [m for m in in_sent if m.nstart >= end]
+            nxt = view.words_after(end, 1, sb)
+            if cands and nxt and nxt[0] in _ATTACK_REFERENCES:
+                out.append((cands[-1], None, t.nstart))  # «يقف وراء التفجير»: the attack told before
+            elif cands and objs:
+                out.append((cands[-1], objs[0], t.nstart))
+            continue
+        back = False
+        if two in after_cues:
+            start = toks[i + 1].nend
+        elif t.key in after_cues:
+            start, back = t.nend, t.key.endswith(_CLAIM_BACK)
+        elif t.key in ("نسب", "نسبت", "ينسب") and i + 1 < len(toks) and toks[i + 1].key.startswith("ل"):
+            start, back = toks[i + 1].nstart, True  # «نسب للتنظيم»: the clitic «ل» opens the actor
+        else:
+            continue
+        hi = toks[min(len(toks) - 1, i + 1 + CLAIM_WINDOW)].nend
+        cands = [a for a in view.actors if start <= a.nstart and a.nend <= min(sb, hi)]
+        if not cands:
+            continue
+        objs = [m for m in in_sent if m.nend <= t.nstart] if back else [m for m in in_sent if m.nstart >= cands[0].nend]
+        if objs:
+            out.append((cands[0], objs[-1] if back else objs[0], t.nstart))
+    return [c for c in out if (actor_of(c[0]).category or 0) != 7 and actor_of(c[0]).id != UNIDENTIFIED_ID]
+
+
+def _claimed_attackers(view: DocView, drafts: list[Draft], mentions: list[Mention]) -> None:
+    """An attack with no named attacker takes the actor that claimed it or is held to be behind it: the claim
+    points to one of the attack's own mentions, or to a mention of its sub-type when it is the document's only
+    such attack without an attacker («… تفجير انتحاري … . وأعلن رئيس الحكومة أن تنظيم داعش يقف وراء الاعتداء
+    الانتحاري»)."""
+    open_ = [d for d in drafts if d.event.event_type in CLAIMABLE
+             and (d.event.actor1 is None or d.event.actor1.id == UNIDENTIFIED_ID)]
+    if not open_:
+        return
+    claims = _claims(view, mentions)
+    firsts = {id(d): min((e.start for e in d.event.evidence if e.role == "trigger"), default=0) for d in drafts}
+    for a, m, at in claims:
+        if m is None:
+            # a back-reference: the attack told last before the claim, when it has no attacker of its own yet
+            at_o = view.original(at, at + 1)[0]
+            told = [d for d in drafts if d.event.event_type in CLAIMABLE and firsts[id(d)] < at_o]
+            target = max(told, key=lambda d: firsts[id(d)]) if told else None
+            hits = [target] if target is not None and target in open_ else []
+        else:
+            start = view.original(m.nstart, m.nend)[0]
+            hits = [d for d in open_ if any(e.role == "trigger" and e.start == start for e in d.event.evidence)]
+            same = [d for d in open_ if d.event.sub_event_type == m.sub]
+            if not hits and len(same) == 1:
+                hits = same
+        for d in hits:
+            if d.event.actor1 is None or d.event.actor1.id == UNIDENTIFIED_ID:
+                d.event.actor1 = _actor(view, a)
+                d.event.evidence.append(view.evidence("actor1", a.nstart, a.nend))
+
+
+#: event types whose attacker may be named by a claim of responsibility
+CLAIMABLE = frozenset({"Explosions/Remote violence", "Violence against civilians"})
+#: the registry id of the "Unidentified Armed Group"
+UNIDENTIFIED_ID = "unidentified-armed-group"
 
 
 def _carry_attackers(drafts: list[Draft]) -> None:
