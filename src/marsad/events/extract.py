@@ -66,9 +66,11 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
         drafts.extend(_drafts(view, men))
+    claims = _claims(view, mentions) if any(d.event.event_type in CLAIMABLE for d in drafts) else []
+    _claimed_attackers(view, drafts, claims, direct_only=True)  # before dedup: the claimed telling joins the rest
     merged = deduplicate(drafts)
     _carry_attackers(merged)
-    _claimed_attackers(view, merged, mentions)
+    _claimed_attackers(view, merged, claims)
     events = []
     for d in merged:
         ev = _finish(d)
@@ -864,7 +866,11 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
             end = toks[i + 1].nend if two in before_cues else t.nend
             objs = [m for m in in_sent if m.nstart >= end]
             nxt = view.words_after(end, 1, sb)
-            if cands and nxt and nxt[0] in _ATTACK_REFERENCES:
+            right_after = objs and not view.words_before(objs[0].nstart - len(view.clitic_prefix(objs[0].nstart)),
+                                                         1, end)
+            if cands and objs and right_after:
+                out.append((cands[-1], objs[0], t.nstart))  # «داعش يقف وراء الاعتداء الانتحاري الذي استهدف …»
+            elif cands and nxt and nxt[0] in _ATTACK_REFERENCES:
                 out.append((cands[-1], None, t.nstart))  # «يقف وراء التفجير»: the attack told before
             elif cands and objs:
                 out.append((cands[-1], objs[0], t.nstart))
@@ -888,34 +894,42 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
     return [c for c in out if (actor_of(c[0]).category or 0) != 7 and actor_of(c[0]).id != UNIDENTIFIED_ID]
 
 
-def _claimed_attackers(view: DocView, drafts: list[Draft], mentions: list[Mention]) -> None:
+def _claimed_attackers(view: DocView, drafts: list[Draft], claims: list[tuple[Located, Mention | None, int]], *,
+                       direct_only: bool = False) -> None:
     """An attack with no named attacker takes the actor that claimed it or is held to be behind it: the claim
-    points to one of the attack's own mentions, or to a mention of its sub-type when it is the document's only
-    such attack without an attacker («… تفجير انتحاري … . وأعلن رئيس الحكومة أن تنظيم داعش يقف وراء الاعتداء
-    الانتحاري»)."""
+    points to one of the attack's own mentions (``direct_only``: only these, before dedup), else to the attack
+    told last before it, of the claim's sub-type when there is one («… تفجير انتحاري … . وأعلن رئيس الحكومة أن
+    تنظيم داعش يقف وراء الاعتداء الانتحاري»)."""
     open_ = [d for d in drafts if d.event.event_type in CLAIMABLE
              and (d.event.actor1 is None or d.event.actor1.id == UNIDENTIFIED_ID)]
-    if not open_:
+    if not open_ or not claims:
         return
-    claims = _claims(view, mentions)
     firsts = {id(d): min((e.start for e in d.event.evidence if e.role == "trigger"), default=0) for d in drafts}
     for a, m, at in claims:
-        if m is None:
-            # a back-reference: the attack told last before the claim, when it has no attacker of its own yet
+        hits: list[Draft] = []
+        if m is not None:
+            start = view.original(m.nstart, m.nend)[0]
+            owners = [d for d in drafts if any(e.role == "trigger" and e.start == start for e in d.event.evidence)]
+            hits = [d for d in owners if d in open_]
+            if owners and not hits:
+                continue  # the attack claimed is an event of its own that already has its attacker
+        if not hits and not direct_only:
+            # a back-reference («يقف وراء التفجير») or a mention that made no event of its own: the attack (of that
+            # sub-type, when one is named) told last before the claim, when it has no attacker of its own yet
             at_o = view.original(at, at + 1)[0]
             told = [d for d in drafts if d.event.event_type in CLAIMABLE and firsts[id(d)] < at_o]
+            told = [d for d in told if m is not None and d.event.sub_event_type == m.sub] or told
             target = max(told, key=lambda d: firsts[id(d)]) if told else None
             hits = [target] if target is not None and target in open_ else []
-        else:
-            start = view.original(m.nstart, m.nend)[0]
-            hits = [d for d in open_ if any(e.role == "trigger" and e.start == start for e in d.event.evidence)]
-            same = [d for d in open_ if d.event.sub_event_type == m.sub]
-            if not hits and len(same) == 1:
-                hits = same
         for d in hits:
-            if d.event.actor1 is None or d.event.actor1.id == UNIDENTIFIED_ID:
-                d.event.actor1 = _actor(view, a)
-                d.event.evidence.append(view.evidence("actor1", a.nstart, a.nend))
+            ev = d.event
+            if ev.actor1 is None or ev.actor1.id == UNIDENTIFIED_ID:
+                ev.actor1 = _actor(view, a)
+                ev.evidence = [e for e in ev.evidence if e.role != "actor1"]
+                ev.evidence.append(view.evidence("actor1", a.nstart, a.nend))
+                if ev.actor2 is not None and (ev.actor2.id or ev.actor2.name) == (ev.actor1.id or ev.actor1.name):
+                    ev.actor2 = None  # the claimant read as the target («داعش يقف وراء الاعتداء»)
+                    ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
 
 
 #: event types whose attacker may be named by a claim of responsibility
