@@ -30,7 +30,7 @@ from marsad.events.view import DocView, Located, place_of
 from marsad.events.vocab import vocab
 from marsad.model import SUB_TO_TYPE, Actor, DateMention, Document, Event, Evidence, Place
 from marsad.stages.time import YEAR, days_back, event_date, recalled
-from marsad.text import fold
+from marsad.text import Token, fold
 
 #: events dated more than this many days before publication are background
 BACKGROUND_DAYS = 30
@@ -854,13 +854,16 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
     ctx = vocab().context
     after_cues, before_cues = ctx["claim_after"], ctx["claim_before"]
     toks = view.tokens
-    out: list[tuple[Located, Mention]] = []
+    out: list[tuple[Located, Mention | None, int]] = []
+
+    def sentence(t: Token) -> tuple[int, int, list[Mention]]:
+        sa, sb = view.sentences[view.sentence_index(t.nstart)] if view.sentences else (0, len(view.key))
+        return sa, sb, [m for m in mentions if sa <= m.nstart < sb]
+
     for i, t in enumerate(toks):
         two = f"{t.key} {toks[i + 1].key}" if i + 1 < len(toks) else ""
-        si = view.sentence_index(t.nstart)
-        sa, sb = view.sentences[si] if view.sentences else (0, len(view.key))
-        in_sent = [m for m in mentions if sa <= m.nstart < sb]
         if two in before_cues or t.key in before_cues:
+            sa, sb, in_sent = sentence(t)
             lo = toks[max(0, i - CLAIM_WINDOW)].nstart
             cands = [a for a in view.actors if max(sa, lo) <= a.nstart and a.nend <= t.nstart]
             end = toks[i + 1].nend if two in before_cues else t.nend
@@ -884,6 +887,7 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
             start, back = toks[i + 1].nstart, True  # «نسب للتنظيم»: the clitic «ل» opens the actor
         else:
             continue
+        sa, sb, in_sent = sentence(t)
         hi = toks[min(len(toks) - 1, i + 1 + CLAIM_WINDOW)].nend
         cands = [a for a in view.actors if start <= a.nstart and a.nend <= min(sb, hi)]
         if not cands:
