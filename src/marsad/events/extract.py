@@ -846,6 +846,13 @@ _ATTACK_REFERENCES = frozenset({"الهجوم", "الهجومين", "الهجم�
                                 "التفجيرين", "التفجيرات", "الانفجار", "الانفجارين", "العمليه", "الجريمه", "المجزره"})
 
 
+@lru_cache(maxsize=1)
+def _claim_heads() -> frozenset[str]:
+    """The first words of the claim cues (and «نسب»): only tokens among them are looked at."""
+    ctx = vocab().context
+    return frozenset({c.split(" ")[0] for c in (*ctx["claim_after"], *ctx["claim_before"])} | {"نسب", "نسبت", "ينسب"})
+
+
 def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Mention | None, int]]:
     """(actor, attack mention) for each claim or attribution of an attack: «الهجوم الذي تبناه تنظيم داعش», «تفجير
     انتحاري نسب للتنظيم», «تنظيم داعش يقف وراء الاعتداء», «اتهم … التنظيم بالوقوف خلف التفجير», «تبنت المقاومة
@@ -860,7 +867,10 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
         sa, sb = view.sentences[view.sentence_index(t.nstart)] if view.sentences else (0, len(view.key))
         return sa, sb, [m for m in mentions if sa <= m.nstart < sb]
 
+    firsts = _claim_heads()
     for i, t in enumerate(toks):
+        if t.key not in firsts:
+            continue
         two = f"{t.key} {toks[i + 1].key}" if i + 1 < len(toks) else ""
         if two in before_cues or t.key in before_cues:
             sa, sb, in_sent = sentence(t)
