@@ -127,6 +127,11 @@ def test_common_words_and_organisations_are_not_places(geocoder: Geocoder) -> No
     assert t.place and t.place.country == "YE"
 
 
+def test_a_percentage_is_no_place(geocoder: Geocoder) -> None:
+    # «في المائة» is "per cent", not the Libyan town Al Mayah
+    assert places(geocoder, "أيد القرار 75 في المائة من المشاركين، وعارضه 16 في المئة منهم") == []
+
+
 def test_a_joined_letter_is_no_preposition_for_a_common_word(geocoder: Geocoder) -> None:
     # «بحجة» is "under the pretext", not "in Hajjah"; a separate «في» or a place word still finds the town
     text = "منعت الميليشيات أبناء المنطقة من العودة إلى منازلهم بحجة ارتباطهم بالفصائل"
