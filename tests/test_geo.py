@@ -132,6 +132,14 @@ def test_a_percentage_is_no_place(geocoder: Geocoder) -> None:
     assert places(geocoder, "أيد القرار 75 في المائة من المشاركين، وعارضه 16 في المئة منهم") == []
 
 
+def test_common_words_that_are_also_village_names(geocoder: Geocoder) -> None:
+    # «داخله» (inside it), «قصره» (his palace), «البلاد» (the country), «الهندية» (Indian): no places alone
+    text = "اعتقلت الشرطة الهندية مشتبهاً به داخله، بعد أن عاد إلى قصره في البلاد"
+    assert places(geocoder, text) == []
+    t = only(geocoder, "سقطت قذائف على مدينة الهندية في كربلاء", "الهندية")
+    assert t.place and t.place.country == "IQ"
+
+
 def test_a_joined_letter_is_no_preposition_for_a_common_word(geocoder: Geocoder) -> None:
     # «بحجة» is "under the pretext", not "in Hajjah"; a separate «في» or a place word still finds the town
     text = "منعت الميليشيات أبناء المنطقة من العودة إلى منازلهم بحجة ارتباطهم بالفصائل"
