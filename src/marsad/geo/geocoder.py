@@ -97,6 +97,8 @@ _WORDS_OR_PUNCT = re.compile(r"[^\W_]+|[^\w\s]")
 _WORD = re.compile(r"[^\W\d_]+")
 _TOKEN_KEY = itemgetter(4)  # Token.key
 _TOKEN_NSTART = itemgetter(2)  # Token.nstart
+#: trigger classes of buildings and sites: a common word after them («مقر الحكومة») never names a town
+_FACILITY_TRIGGERS = frozenset({"facility", "base"})
 _AREAL = frozenset({"country", "admin1", "admin2", "region", "countryside", "sea", "river"})
 
 
@@ -679,6 +681,13 @@ class Geocoder:
                 (e.population >= 1_000_000 and (explicit or direct or "country" in best.parts or "nation" in best.parts))
                 or (direct and ("country" in best.parts or "nation" in best.parts))):
             t.rejected = "foreign town without its country and a cue"
+            return
+        stop = t.key in self.cues.stopnames or (t.key.startswith("ال") and t.key[2:] in self.cues.stopnames)
+        if stop and t.trigger and e.source != "curated" and (
+                t.trigger in _FACILITY_TRIGGERS or "country" not in best.parts):
+            # «مقر الحكومة», «قاعدتي التحالف», «منطقة السوق الشرقي في نابلس»: a common word after a place word is
+            # a place only where the article is (a village of that name elsewhere is a coincidence)
+            t.rejected = "a common word after a place word, with no place of that name in the article's countries"
             return
         bare_key = t.key[2:] if t.key.startswith("ال") and t.key[2:] in self.cues.ambiguous else t.key
         # a letter joined to a common word is no preposition for a place («بحجة» is "under the pretext")
