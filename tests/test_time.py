@@ -46,6 +46,10 @@ def _one(text: str, pub: date | None = PUB) -> tuple[str, date | None, int]:
     ("قبل ثلاثة أيام", date(2023, 9, 21), 1),
     ("منذ يومين", date(2023, 9, 22), 1),
     ("بعد يوم واحد من تعرض الموقع", date(2023, 9, 23), 1),
+    ("بعد يومين من اقتحام المخيم", date(2023, 9, 22), 1),
+    ("في السابع من الشهر الجاري", date(2023, 9, 7), 1),
+    ("في الـ3 من الشهر الماضي", date(2023, 8, 3), 1),
+    ("قبل عامين", date(2021, 9, 24), 4),
 ])
 def test_resolves(text: str, value: date, precision: int) -> None:
     _, got, prec = _one(text)

@@ -119,6 +119,11 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
     for a in cands:
         if marks[id(a)] == "agent" and not _relative_of_trigger(view, men, a):
             marks[id(a)] = ""
+    if men.trigger.pos == "n" and view.clitic_prefix(men.nstart).endswith("ل"):
+        for a in before:
+            w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1)
+            if w and w[0].lstrip("و").startswith(("تصدت", "تصدي")):
+                marks[id(a)] = "patient"  # «تصدت الدفاعات الجوية لعدوان جوي»: the side that met the attack
     for a, b in pairwise(cands):
         # apposition: «قوات سوريا الديمقراطية "قسد"» keeps the role of its first mention
         if marks[id(b)] == "" and _same(a, b) and len(view.words_before(b.nstart, 3, a.nend)) <= 2:

@@ -124,6 +124,14 @@ def find_mentions(view: DocView) -> list[Mention]:
         men.modality, men.modality_cue = modality_of(view, men.nstart, men.nend)
         if men.modality is None and (_purpose(view, men) or _relative_progressive(view, men)):
             men.modality = "hypothetical"
+    # air defences that «confronted» an attack that still hit (damage or casualties in the sentence) foiled
+    # nothing: the attack is the event, and the confronting is part of it
+    for men in final:
+        if men.modality == "foiled" and men.modality_cue is not None \
+                and view.key.startswith(_CONFRONTED, men.modality_cue[0]) and _attack_landed(view, men):
+            men.modality = None
+    final = [m for m in final if not (m.sub == "Disrupted weapons use" and view.key.startswith(_CONFRONTED, m.nstart)
+                                      and _attack_landed(view, m))]
     # the weapons of a foiled attack («إسقاط 8 مسيرات … في ريفي حماة وحلب») make no event of their own: they do
     # not cut the foiling's segment off from its places
     final = [m for m in final if m.modality != "foiled" or m.event_type == "Strategic developments"]
@@ -142,6 +150,23 @@ DID_WINDOW = 16
 DISPERSED_WINDOW = 8
 _DONE = frozenset({"تم", "جري"})  # folded «تمّ», «جرى»
 _DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", "اقدموا"})  # past only: «تقوم … بتفجير» is a habit
+
+
+#: «تصدت الدفاعات …»: air defences confronting an attack (folded)
+_CONFRONTED = ("تصدت", "تصدي")
+#: words of damage done (folded)
+_DAMAGE = frozenset({"اضرار", "خساير", "دمار", "الاضرار", "الخساير", "الدمار"})
+
+
+def _attack_landed(view: DocView, men: Mention) -> bool:
+    """The sentence of a mention tells damage or casualties: the attack hit («… الأمر الذي أدى إلى وقوع أضرار
+    مادية»)."""
+    sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
+    if any(sa <= c.nstart < sb and c.payloads[0].family in ("killed", "killed_plural", "injured", "massacre")
+           for c in view.cache.get("cas", [])):  # type: ignore[union-attr]
+        return True
+    i = view.token_at(sa)
+    return any(t.key in _DAMAGE for t in view.tokens[i:view.token_at(sb)])
 
 
 def _repeated_sentences(view: DocView) -> frozenset[int]:
@@ -307,7 +332,8 @@ def _purpose(view: DocView, men: Mention) -> bool:
         return False
     prev = view.words_before(men.nstart - len(prefix), PURPOSE_WINDOW,
                              view.sentences[men.sentence][0] if view.sentences else 0)
-    return not any(w.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض", "عرض")) for w in prev)
+    return not any(w.lstrip("وف").startswith(("تعرض", "يتعرض", "تتعرض", "عرض", "تصدت", "تصدي", "يتصدي", "التصدي"))
+                   for w in prev)  # («تصدت الدفاعات لعدوان جوي»: what was confronted, not a purpose)
 
 
 def _best(payloads: tuple[Trigger, ...]) -> Trigger:

@@ -737,7 +737,10 @@ def _origin(view: DocView, p: Located) -> bool:
 
 def _origin_uncached(view: DocView, p: Located) -> bool:
     prefix = view.clitic_prefix(p.nstart)
-    prev = view.words_before(p.nstart - len(prefix), 1)
+    prev2 = view.words_before(p.nstart - len(prefix), 2)
+    if prev2 == ["من", "اتجاه"]:
+        return True  # «لعدوان جوي من اتجاه البحر المتوسط»: where the attack came from
+    prev = prev2[-1:]
     if prev and prev[0] in ("الي", "باتجاه", "نحو"):
         # the end of a route whose start was just named: «توجّه دوريتهم من مدينة درعا إلى مدينة طفس»
         return any(q.nend <= p.nstart and len(view.words_before(p.nstart, ROUTE_WORDS + 1, q.nend)) <= ROUTE_WORDS

@@ -226,7 +226,12 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
             add(a, b, value, 2, True)
         elif cue.kind == "mrel":
             value = _shift_months(published, cue.value) if published else None
-            add(a, b, value, 3, True)
+            day, start = _day_before(key, a, ords)
+            if day is not None and key[start:a].rstrip().endswith("من"):
+                # «في السابع من الشهر الجاري», «في الـ7 من الشهر الماضي»: that day of that month
+                add(start, b, _safe_date(value.year, value.month, day) if value else None, 1, True)
+            else:
+                add(a, b, value, 3, True)
         i += 1
 
     for m in _CHAIN.finditer(key):
@@ -291,6 +296,20 @@ def _chain(m: re.Match[str], published: date | None, v: _Vocab) -> tuple[date | 
     return (published - timedelta(days=days), prec)
 
 
+def _day_before(key: str, a: int, ords) -> tuple[int | None, int]:
+    """The day told right before a month at ``a`` («19 أيلول», «الـ19 من», «الخامس من»), and where it starts."""
+    dm = _NUM_BEFORE.search(key[max(0, a - 20):a])
+    if dm:
+        return int(dm.group(2)), max(0, a - 20) + dm.start(1)
+    # ordinal day: «الخامس من نوفمبر»
+    gap_m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", key[:a])
+    probe = gap_m.start() if gap_m else a
+    om = ords.get(probe)
+    if om is not None:
+        return om.payloads[0].value, om.nstart
+    return None, a
+
+
 def _month_date(nt: NormText, m, matches, i: int, ords, published: date | None):
     """Resolve a month name with its day, alternate month name, year and qualifier."""
     v = vocab()
@@ -312,19 +331,7 @@ def _month_date(nt: NormText, m, matches, i: int, ords, published: date | None):
                 b += 1
             skip = 2
     # day before
-    day = None
-    dm = _NUM_BEFORE.search(key[max(0, a - 20):a])
-    if dm:
-        day = int(dm.group(2))
-        a = max(0, a - 20) + dm.start(1)
-    else:
-        # ordinal day: «الخامس من نوفمبر»
-        gap_m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", key[:a])
-        probe = gap_m.start() if gap_m else a
-        om = ords.get(probe)
-        if om is not None:
-            day = om.payloads[0].value
-            a = om.nstart
+    day, a = _day_before(key, a, ords)
     # year after
     year = None
     ym = _YEAR_AFTER.match(key[b:b + 40])
