@@ -95,6 +95,14 @@ def test_head_and_nationality_give_the_state_force() -> None:
     assert by_text(ents, "طائرات روسية").key == "ru-military"
 
 
+def test_attack_noun_kind_nationality() -> None:
+    # the kind of attack may stand between the attack noun and the nationality
+    assert resolve_actor_text("غارات جوية إسرائيلية").id == "il-military"
+    assert resolve_actor_text("قصف مدفعي تركي").id == "tr-military"
+    assert resolve_actor_text("ضربات جوية روسية").id == "ru-military"
+    assert resolve_actor_text("قصف مكثف على المدينة") is None  # no nationality: no actor
+
+
 def test_occupation_wording_switches_country() -> None:
     ents = actors("استهدفت قوات الاحتلال التركي بلدة في ريف حلب الشمالي، وقصفت قوات الاحتلال مخيم جنين.")
     assert by_text(ents, "قوات الاحتلال التركي").key == "tr-military"

@@ -15,6 +15,7 @@ attached here and decides later whether the mention is coded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 
 from marsad.events.modality import modality_of
@@ -81,8 +82,11 @@ def find_mentions(view: DocView) -> list[Mention]:
     for m in raw:
         if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]) \
                 and not ((m.nstart, m.nend) in whole_actor and any(
-                    not t.weak and SUB_TO_TYPE[t.sub] in ("Protests", "Riots") for t in m.payloads)):
-            continue  # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date
+                    not t.weak and SUB_TO_TYPE[t.sub] in ("Protests", "Riots") for t in m.payloads)) \
+                and m.key.split(" ")[0] not in _strike_heads():
+            # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date (an attack noun that
+            # opens an actor phrase, «غارات جوية إسرائيلية», stays the attack)
+            continue
         payloads = m.payloads
         if _nominal_prefix(m.prefix) and any(t.pos == "v" for t in payloads):
             # a verb never takes the article, «ب» or «ك»: «القتل», «بقتل», «التصدي» are its verbal noun,
@@ -167,6 +171,16 @@ def _attack_landed(view: DocView, men: Mention) -> bool:
         return True
     i = view.token_at(sa)
     return any(t.key in _DAMAGE for t in view.tokens[i:view.token_at(sb)])
+
+
+@lru_cache(maxsize=1)
+def _strike_heads() -> frozenset[str]:
+    """Attack nouns that open an actor phrase with a nationality (``actors/heads.json``, kind "strike"), folded."""
+    from marsad import resources
+    from marsad.text import fold
+
+    heads = resources.load_json("actors/heads.json")["heads"]
+    return frozenset(fold(k) for k, v in heads.items() if v.get("kind") == "strike")
 
 
 def _repeated_sentences(view: DocView) -> frozenset[int]:

@@ -88,6 +88,11 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
 def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
+    if roles.actor1 is None:
+        # «غارات جوية إسرائيلية», «قصف مدفعي تركي»: the attack noun opens the phrase that names its doer
+        own = [a for a in view.actors if a.nstart <= men.nstart < a.nend and a.nend > men.nend]
+        if own and (roles.actor2 is None or roles.actor2 is not own[0]):
+            roles.actor1 = own[0]
     sub = _adjust_sub(men, roles)
     if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
             and actor_of(roles.actor2).category in (5, 6) \

@@ -59,6 +59,9 @@ _QUOTES = frozenset('"\'«»“”„‘’')
 _BIN = frozenset({"بن", "ابن", "بنت"})
 _PRONOUN_SUFFIXES = ("ته", "ها", "هم", "هما", "كم", "تهم")
 _CONJ = ("و", "ف")
+#: adjectives of an attack's kind that may stand between an attack noun and a nationality (folded)
+_STRIKE_MODIFIERS = frozenset({"جوي", "جويه", "جويا", "الجوي", "الجويه", "مدفعي", "مدفعيه", "صاروخي", "صاروخيه",
+                               "بري", "بريه", "مكثف", "مكثفه", "عنيف", "عنيفه", "متقطع"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +492,10 @@ class _Resolver:
         """An actor phrase starting at ``it``: heads*, then a core, then an optional nationality adjective."""
         d = self.d
         if it.has("head") and not it.has("actor") and self.res.heads[it.first("head").value]["kind"] == "strike":  # type: ignore[union-attr]
-            nxt = d.next_item(it.tj + 1, max_gap=0)
+            k = it.tj + 1
+            while k < len(d.tokens) and d.at.get(k) is None and d.key(k) in _STRIKE_MODIFIERS:
+                k += 1  # «غارات جوية إسرائيلية», «قصف مدفعي تركي»: the kind of attack between noun and nation
+            nxt = d.next_item(k, max_gap=0)
             if nxt is None or not (nxt.has("nat") or nxt.has("country")):
                 return None  # «قصف الطيران المروحي»: the attack noun is not part of the actor
         start = it.ti
@@ -499,7 +505,11 @@ class _Resolver:
             if cur.has("title") and not d.key(cur.tj + 1).isdigit():
                 break  # «اللواء» before a name is a title, not a brigade
             heads.append(cur)
-            nxt = d.next_item(cur.tj + 1)
+            k = cur.tj + 1
+            if self.res.heads[cur.first("head").value]["kind"] == "strike":  # type: ignore[union-attr]
+                while k < len(d.tokens) and d.at.get(k) is None and d.key(k) in _STRIKE_MODIFIERS:
+                    k += 1
+            nxt = d.next_item(k)
             if nxt is None or not (nxt.has("head") or nxt.has("actor") or nxt.has("ctx") or nxt.has("nat")
                                    or nxt.has("country") or nxt.has("ethnic") or nxt.has("anaphor")
                                    or (nxt.has("place") and self._police(cur))):
