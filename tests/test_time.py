@@ -142,3 +142,11 @@ def test_recalled_incident(text: str, trigger: str, pub: date | None, expected: 
     anchor = text.index(trigger)
     sent_end = len(text)
     assert recalled(doc, event_date(doc, 0, sent_end, anchor), anchor) is expected
+
+
+def test_day_of_the_same_month_as_the_date_before() -> None:
+    text = "وفي 25 تشرين الأول الجاري أعلن الجيش إسقاط مسيرة، وقبلها في 22 من الشهر نفسه قصفت الطائرات المطار."
+    found = find_dates(normalize(text), date(2023, 10, 29))
+    assert [(d.text, d.value) for d in found] == [("25 تشرين الأول الجاري", date(2023, 10, 25)),
+                                                 ("22 من الشهر نفسه", date(2023, 10, 22))]
+    assert find_dates(normalize("في 22 من الشهر نفسه"), date(2023, 10, 29)) == []  # no month told before
