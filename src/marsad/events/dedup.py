@@ -36,6 +36,9 @@ class Draft:
     mentions: int = 1
     split: bool = False  # one of several places listed for one trigger
     vague_killed: list[int] = field(default_factory=list)  # vague counts («قتلى» → 3): used only when no number is told
+    #: a casualty told of «the incident» told before («الحادث أدى إلى مقتل …»): 1 folds into that incident,
+    #: 2 also stands for nothing on its own (too little of its own to be an incident)
+    backref: int = 0
 
 
 def _km(a: Place, b: Place) -> float:

@@ -111,7 +111,8 @@ def find_mentions(view: DocView) -> list[Mention]:
         _refine(view, men, weapons)
     kept: list[Mention] = []
     for men in out:
-        if men.trigger.weak and not _supported(view, men, weapons, support, casualties):
+        if men.trigger.weak and not _supported(view, men, weapons, support, casualties) \
+                and not back_reference(view, men):  # (the dead of «the incident» told before: kept to be folded in)
             continue
         kept.append(men)
     # casualty-only triggers: dropped when another trigger of the sentence tells the incident
@@ -171,6 +172,29 @@ def _attack_landed(view: DocView, men: Mention) -> bool:
         return True
     i = view.token_at(sa)
     return any(t.key in _DAMAGE for t in view.tokens[i:view.token_at(sb)])
+
+
+#: nouns that refer back to an attack told before («يقف وراء التفجير») (folded)
+ATTACK_REFERENCES = frozenset({"الحادث", "الحادثه", "الهجوم", "الهجومين", "الهجمات", "الاعتداء", "الاعتداءين", "الاعتداءات", "التفجير",
+                                "التفجيرين", "التفجيرات", "الانفجار", "الانفجارين", "العمليه", "الجريمه", "المجزره"})
+
+
+#: words before a casualty word within which «الحادث أدى إلى» is looked for
+BACKREF_WORDS = 10
+
+
+def back_reference(view: DocView, men: Mention) -> bool:
+    """«وقالت المصادر إن الحادث أدى إلى … مقتل أربعة من مرافقيه»: a casualty word whose clause opens with a
+    noun for the attack told before («الحادث», «الهجوم», «التفجير») and an outcome verb."""
+    if not men.trigger.result:
+        return False
+    floor = view.sentences[men.sentence][0] if view.sentences else 0
+    words = view.words_before(men.nstart - len(view.clitic_prefix(men.nstart)), BACKREF_WORDS, floor)
+    outcome = vocab().context["outcome"]
+    for i, w in enumerate(words):
+        if w.lstrip("و") in ATTACK_REFERENCES and any(x.lstrip("و") in outcome for x in words[i + 1:]):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from marsad.events.arguments import Roles, _is_site, actor_of, anaphor, assign_r
 from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties, number_cues
 from marsad.events.dedup import Draft, deduplicate
-from marsad.events.detect import Mention, find_mentions
+from marsad.events.detect import ATTACK_REFERENCES, Mention, back_reference, find_mentions
 from marsad.events.modality import FLAG, FOILED, REFERENCE, SOFT, SUPPRESS
 from marsad.events.notes import confidence_for, notes_for
 from marsad.events.view import DocView, Located, place_of
@@ -66,6 +66,7 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
         drafts.extend(_drafts(view, men))
+    drafts = _fold_back_references(view, drafts)
     claims = _claims(view, mentions) if any(d.event.event_type in CLAIMABLE for d in drafts) else []
     _claimed_attackers(view, drafts, claims, direct_only=True)  # before dedup: the claimed telling joins the rest
     merged = deduplicate(drafts)
@@ -101,11 +102,15 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         roles.actor1, roles.actor2 = roles.actor2, roles.actor1
         roles.assoc1, roles.assoc2 = roles.assoc2, roles.assoc1
     places, found = _places(view, men)
+    backref = back_reference(view, men)
     if men.modality == REFERENCE and found != "segment":
         return []
+    fold_only = False  # a back-reference that stands only as the dead of the incident before it
     if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
             and not _told_in_lead(view, men, roles) and not _told_toll(view, men):
-        return []  # a weak or generic trigger with no place of its own is talk, not an incident
+        if not backref:
+            return []  # a weak or generic trigger with no place of its own is talk, not an incident
+        fold_only = True
     if found and all(p.feature == "country" for p in places) and not men.strong \
             and not (men.told and men.event_type in ("Protests", "Riots")) and not _told_by_verb(men, roles):
         # a country is no place of its own for a weak trigger, unless the crowd is told acting («خرج آلاف
@@ -135,7 +140,9 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         need += DEMONSTRATION_EXTRA  # not needed when the crowd is told acting: that is no passing name
     if specificity(view, men, roles, found, places, cas.killed is not None or cas.injured is not None or cas.zero,
                    dm is not None) < need:
-        return []
+        if not backref:
+            return []
+        fold_only = True
     att = attribution(view, men.sentence, men.nstart)
     background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o) \
         or (doc.published is None and dm is not None and (back := days_back(dm)) is not None
@@ -204,7 +211,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
         told, vague = ([], killed) if cas.vague else (killed, [])
         drafts.append(Draft(ev, men.sentence, men.strong, specific, explicit, told,
                             [] if cas.injured is None else [_split(cas.injured, n, i)], cas.zero, 1, n > 1,
-                            vague_killed=vague))
+                            vague_killed=vague, backref=2 if fold_only else int(backref)))
     return drafts
 
 
@@ -843,15 +850,30 @@ def _dual_head(view: DocView, x: Located) -> bool:
     return text.lstrip("وبلف").startswith(_DUAL_HEADS) or bool(before and before[0].lstrip("وبلف") in _DUAL_HEADS)
 
 
+def _fold_back_references(view: DocView, drafts: list[Draft]) -> list[Draft]:
+    """A casualty told of «the incident» (:func:`_back_reference`) adds its dead and wounded to the violent
+    event told last before it, instead of making an event of its own."""
+    out: list[Draft] = []
+    for d in drafts:
+        if d.backref:
+            prev = [o for o in out if o.event.event_type in VIOLENT and o.sentence < d.sentence]
+            if prev:
+                p = prev[-1]
+                p.killed.extend(d.killed)
+                p.vague_killed.extend(d.vague_killed)
+                p.injured.extend(d.injured)
+                p.event.evidence.extend(e for e in d.event.evidence if e.role in ("trigger", "fatalities"))
+                continue
+            if d.backref == 2:
+                continue  # no incident before it, and too little of its own to be one
+        out.append(d)
+    return out
+
+
 #: most tokens between a claim cue and the actor it names («تبناه تنظيم داعش», «داعش يقف وراء»)
 CLAIM_WINDOW = 6
 #: pronoun endings of a claim verb that points back to the attack named before it («الهجوم الذي تبناه»)
 _CLAIM_BACK = ("ه", "ها")
-
-
-#: nouns that refer back to an attack told before («يقف وراء التفجير») (folded)
-_ATTACK_REFERENCES = frozenset({"الهجوم", "الهجومين", "الهجمات", "الاعتداء", "الاعتداءين", "الاعتداءات", "التفجير",
-                                "التفجيرين", "التفجيرات", "الانفجار", "الانفجارين", "العمليه", "الجريمه", "المجزره"})
 
 
 @lru_cache(maxsize=1)
@@ -891,7 +913,7 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
                                                          1, end)
             if cands and objs and right_after:
                 out.append((cands[-1], objs[0], t.nstart))  # «داعش يقف وراء الاعتداء الانتحاري الذي استهدف …»
-            elif cands and nxt and nxt[0] in _ATTACK_REFERENCES:
+            elif cands and nxt and nxt[0] in ATTACK_REFERENCES:
                 out.append((cands[-1], None, t.nstart))  # «يقف وراء التفجير»: the attack told before
             elif cands and objs:
                 out.append((cands[-1], objs[0], t.nstart))
