@@ -313,12 +313,12 @@ _CONTROL_OBJECTS = frozenset({"عليها", "عليه", "عليهما", "علي�
 _PRETEXT = frozenset({"بحجه", "بتهمه", "بتهم", "للاشتباه", "بذريعه", "بدعوي"})
 
 
-#: nouns for a news source («مصدر في قيادة شرطة درعا», «مصادر من المقاومة») (folded)
+#: nouns for a news source («مصدر في شرطة حمص», «مصادر من الفصائل») (folded)
 _SOURCE_NOUNS = frozenset({"مصدر", "مصادر", "مسؤول", "مسؤولون", "مسوول", "مسوولون", "ناطق", "متحدث"})
 
 
 def _source_affiliation(view: DocView, a: Located) -> bool:
-    """«وقال مصدر في قيادة شرطة درعا إن …»: the body a source speaks from is no party to what it tells."""
+    """«قال مصدر في شرطة حمص إن …»: the body a source speaks from is no party to what it tells."""
     w = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 3)
     for i in range(len(w) - 1):
         if w[i].lstrip("و") in _SOURCE_NOUNS and w[i + 1] in ("في", "من", "باسم"):

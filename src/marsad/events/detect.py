@@ -160,12 +160,12 @@ _DID = frozenset({"قام", "قامت", "قاموا", "اقدم", "اقدمت", 
 #: «تصدت الدفاعات …»: air defences confronting an attack (folded)
 _CONFRONTED = ("تصدت", "تصدي")
 #: words of damage done (folded)
-_DAMAGE = frozenset({"اضرار", "خساير", "دمار", "الاضرار", "الخساير", "الدمار"})
+_DAMAGE = frozenset({"اضرار", "اضرارا", "خساير", "دمار", "دمارا", "الاضرار", "الخساير", "الدمار"})
 
 
 def _attack_landed(view: DocView, men: Mention) -> bool:
-    """The sentence of a mention tells damage or casualties: the attack hit («… الأمر الذي أدى إلى وقوع أضرار
-    مادية»)."""
+    """The sentence of a mention tells damage or casualties: the attack hit («… وألحق أضراراً
+    بالمطار»)."""
     sa, sb = view.sentences[men.sentence] if view.sentences else (0, len(view.key))
     if any(sa <= c.nstart < sb and c.payloads[0].family in ("killed", "killed_plural", "injured", "massacre")
            for c in view.cache.get("cas", [])):  # type: ignore[union-attr]

@@ -146,7 +146,7 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     att = attribution(view, men.sentence, men.nstart)
     background = men.modality in FLAG or _is_background(view, men, when, explicit) or recalled(doc, dm, anchor_o) \
         or (doc.published is None and dm is not None and (back := days_back(dm)) is not None
-            and back > BACKGROUND_DAYS)  # «تعرض لمحاولة اغتيال قبل ثمانية أشهر» in an undated text
+            and back > BACKGROUND_DAYS)  # «نجا من هجوم قبل ثمانية أشهر» in an undated text
 
     ev_base: list[Evidence] = [view.evidence("trigger", men.nstart, men.nend)]
     a1 = a2 = None
@@ -245,7 +245,7 @@ def _told_by_verb(men: Mention, roles: Roles) -> bool:
 
 
 def _told_toll(view: DocView, men: Mention) -> bool:
-    """«عملية التفجير أسفرت عن مقتل 30 شخصاً»: a noun trigger whose outcome verb follows it at once and
+    """«عملية التفجير أسفرت عن سقوط 12 قتيلاً»: a noun trigger whose outcome verb follows it at once and
     leads to a number of dead tells an incident even without a place."""
     if men.trigger.pos != "n":
         return False
@@ -731,12 +731,12 @@ def _in_operation_name(view: DocView, p: Located) -> bool:
     return any(" ".join([*prev[-k:], view.key[p.nstart:p.nend]]) in names for k in (1, 2) if len(prev) >= k)
 
 
-#: most words between the start and the end of a route («من مدينة درعا إلى مدينة طفس»)
+#: most words between the start and the end of a route («من حمص إلى تدمر»)
 ROUTE_WORDS = 4
 
 
 def _origin(view: DocView, p: Located) -> bool:
-    """«من مدينة درعا إلى مدينة طفس»: the places an actor or a patrol came from and went to, not where it
+    """«من حمص إلى تدمر»: the places an actor or a patrol came from and went to, not where it
     happened.
 
     Found once per place and document (cached in the view by the place's range)."""
@@ -751,10 +751,10 @@ def _origin_uncached(view: DocView, p: Located) -> bool:
     prefix = view.clitic_prefix(p.nstart)
     prev2 = view.words_before(p.nstart - len(prefix), 2)
     if prev2 == ["من", "اتجاه"]:
-        return True  # «لعدوان جوي من اتجاه البحر المتوسط»: where the attack came from
+        return True  # «لغارات قادمة من اتجاه الجولان»: where the attack came from
     prev = prev2[-1:]
     if prev and prev[0] in ("الي", "باتجاه", "نحو"):
-        # the end of a route whose start was just named: «توجّه دوريتهم من مدينة درعا إلى مدينة طفس»
+        # the end of a route whose start was just named: «أثناء توجه الدورية من حمص إلى تدمر»
         return any(q.nend <= p.nstart and len(view.words_before(p.nstart, ROUTE_WORDS + 1, q.nend)) <= ROUTE_WORDS
                    and _origin(view, q) for q in view.places)
     if not prev or prev[0] not in ("من", "انطلاقا"):
@@ -818,7 +818,7 @@ def _place_list(view: DocView, after: list[Located]) -> list[Located]:
         if not words and prefix not in ("و", "وال") and not _joined_head(view, p, gap_words):
             break
         if words and all(w == "في" for w in words) and (not _dual_head(view, out[0]) or len(out) >= 2):
-            break  # «في منطقة غازي عثمان باشا في إسطنبول», «جبهتي زنجبار والمنطقة الوسطى في أبين»: the place
+            break  # «في حي الشيخ مقصود في حلب», «قريتي كفرنبل وحاس في إدلب»: the place
             # after «في» holds the ones before, no list (a dual announces two, not three)
         pl, pp = place_of(p).place, place_of(prev).place
         if pl is None or pp is None or "country" in (pl.feature, pp.feature):
@@ -912,7 +912,7 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
             right_after = objs and not view.words_before(objs[0].nstart - len(view.clitic_prefix(objs[0].nstart)),
                                                          1, end)
             if cands and objs and right_after:
-                out.append((cands[-1], objs[0], t.nstart))  # «داعش يقف وراء الاعتداء الانتحاري الذي استهدف …»
+                out.append((cands[-1], objs[0], t.nstart))  # «التنظيم يقف وراء التفجير الذي ضرب السوق»
             elif cands and nxt and nxt[0] in ATTACK_REFERENCES:
                 out.append((cands[-1], None, t.nstart))  # «يقف وراء التفجير»: the attack told before
             elif cands and objs:
@@ -942,8 +942,8 @@ def _claimed_attackers(view: DocView, drafts: list[Draft], claims: list[tuple[Lo
                        direct_only: bool = False) -> None:
     """An attack with no named attacker takes the actor that claimed it or is held to be behind it: the claim
     points to one of the attack's own mentions (``direct_only``: only these, before dedup), else to the attack
-    told last before it, of the claim's sub-type when there is one («… تفجير انتحاري … . وأعلن رئيس الحكومة أن
-    تنظيم داعش يقف وراء الاعتداء الانتحاري»)."""
+    told last before it, of the claim's sub-type when there is one («… انفجرت سيارة مفخخة … . وقال الوزير إن
+    التنظيم يقف وراء التفجير»)."""
     open_ = [d for d in drafts if d.event.event_type in CLAIMABLE
              and (d.event.actor1 is None or d.event.actor1.id == UNIDENTIFIED_ID)]
     if not open_ or not claims:
