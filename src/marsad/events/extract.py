@@ -435,6 +435,8 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
             a = resolve(view.key[t.nstart:t.nend])
             if a is not None and a.category == 7:
                 return replace(a), (t.nstart, t.nend)
+            if t.key in _ANOTHER and (prior := _civilians_before(view, t.nstart, men)) is not None:
+                return replace(prior), (t.nstart, t.nend)  # «أصيب طفل في انفجار … فيما أصيب آخر بطلق ناري»
             if t.key in nationals and counted(k - 1) and (a := _civilians_of(nationals[t.key])) is not None:
                 return replace(a), (t.nstart, t.nend)  # «مقتل 5 فلسطينيين»: people counted by nationality
             break
@@ -463,6 +465,19 @@ def _state_actor(word: str, iso: str) -> Actor | None:
     except ImportError:
         return None
     return resolve_actor_text(word, country=iso)
+
+
+#: «آخر», «آخرون»: one more of the people named before (folded)
+_ANOTHER = frozenset({"اخر", "اخرون", "اخرين", "اخري", "اخران"})
+
+
+def _civilians_before(view: DocView, npos: int, men: Mention) -> Actor | None:
+    """The civilians named last before ``npos`` in the mention's sentence, if any."""
+    sa = view.sentences[men.sentence][0] if view.sentences else 0
+    for a in reversed(view.actors):
+        if sa <= a.nstart and a.nend <= npos and actor_of(a).category == 7:
+            return actor_of(a)
+    return None
 
 
 #: the word that names civilians in the actor registry
