@@ -177,6 +177,8 @@ def test_civilians() -> None:
         assert a.category == 7 and a.name.startswith("Civilians")
     assert by_text(ents, "المدنيين الفلسطينيين").attrs["actor"].name == "Civilians (Palestine)"
     assert by_text(ents, "المدنيين الفلسطينيين").attrs["actor"].country == "PS"
+    for t in ("شبان", "السائقين"):  # young men, drivers
+        assert resolve_actor_text(t).category == 7
 
 
 def test_unidentified_perpetrators() -> None:
