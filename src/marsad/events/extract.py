@@ -89,11 +89,13 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
 def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
-    if roles.actor1 is None:
-        # «غارات جوية إسرائيلية», «قصف مدفعي تركي»: the attack noun opens the phrase that names its doer
-        own = [a for a in view.actors if a.nstart <= men.nstart < a.nend and a.nend > men.nend]
-        if own and (roles.actor2 is None or roles.actor2 is not own[0]):
-            roles.actor1 = own[0]
+    # «غارات جوية إسرائيلية», «قصف مدفعي تركي»: the attack noun opens the phrase that names its doer; a side read
+    # as the doer before it is then the one struck («استشهاد ضابط في المقاومة خلال القصف الأميركي»)
+    own = [a for a in view.actors if a.nstart <= men.nstart < a.nend and a.nend > men.nend]
+    if own and roles.actor1 is not own[0] and roles.actor2 is not own[0]:
+        if roles.actor1 is not None and roles.actor2 is None:
+            roles.actor2 = roles.actor1
+        roles.actor1 = own[0]
     sub = _adjust_sub(men, roles)
     if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
             and actor_of(roles.actor2).category in (5, 6) \

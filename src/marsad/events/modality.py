@@ -24,7 +24,7 @@ from marsad.events.view import HARD_BREAKS, SOFT_BREAKS, DocView
 from marsad.events.vocab import vocab
 
 #: families whose cue means the incident is not coded
-SUPPRESS = frozenset({"negation", "denial", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
+SUPPRESS = frozenset({"negation", "denial", "denied", "threat", "demand", "condemnation", "trend", "hypothetical", "statement",
                       "reference", "judicial", "convicted", "accusation", "future", "aftermath", "period",
                       "accident"})
 #: «بالتزامن مع قصف …»: suppressed only when the mention has no place of its own
