@@ -1,0 +1,31 @@
+"""The faster scans of the time stage find exactly what their regular expressions find."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.stages.time import _CHAIN, _YEAR_ONLY, _chain_matches, _years_only
+
+_WORDS = ("عام", "العام", "في", "منذ", "بعد", "قبل", "خلال", "سنه", "2019", "1990", "20199", "x2020", "1820", "يوم",
+          "يومين", "ايام", "اسبوع", "3", "ثلاثه", "من", "على", "وبعد", "ساعات", "يوم واحد")
+_SEPS = (" ", "", "\n", "\x1c", "،", "  ", "-")
+_TEXT = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPS)), max_size=14).map(
+    lambda ws: "".join(w + s for w, s in ws))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+def test_years_only_equals_the_regular_expression(s: str) -> None:
+    assert _years_only(s) == [m.span(1) for m in _YEAR_ONLY.finditer(s)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+def test_chain_matches_equal_the_regular_expression(s: str) -> None:
+    assert [(m.span(), m.groups()) for m in _chain_matches(s)] == [(m.span(), m.groups()) for m in _CHAIN.finditer(s)]
+
+
+def test_examples() -> None:
+    assert _years_only("في عام 2019 ثم في 1990، وفي 2020") == [(7, 11), (18, 22)]  # not after «وفي»
+    assert [m.group(0) for m in _chain_matches("قتل قبل ثلاثه ايام من الهجوم وبعد يومين")] == ["قبل ثلاثه ايام من"]
