@@ -12,18 +12,10 @@ without the article), so «والميليشيات», «بمدينة» and «لل
 «ميليشيات», «مدينة» and «التحالف». A match may end inside a word only when
 the entry allows suffixes (e.g. nationality adjectives: «إيراني» in
 «الإيرانية») and the rest of the word is one of :data:`SUFFIXES`.
-
-The automaton does not scan the key itself but its *boundary form* (:func:`scan_text`): every character
-that is not a letter becomes ``|`` and one ``|`` is added at the end. An entry without suffixes is
-compiled as its own boundary form followed by ``|``, so the automaton reports it only where it ends a
-word; the hits inside words (most of what a plain scan of Arabic text reports, «حلب» inside «الحلبي»)
-never reach Python. An entry whose key holds a non-letter (a space…) is checked against the key itself,
-since ``|`` stands for any non-letter.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -67,8 +59,6 @@ class _Entry(Generic[T]):
     size: int = 0
     frozen: tuple[T, ...] = ()
     article: bool = False  # key starts with the article «ال»
-    back: int = 0  # a hit reported at index i of the boundary form starts at i - back
-    exact: bool = True  # the key is letters only: a hit on the boundary form is a hit on the key
 
 
 _new = object.__new__
@@ -78,7 +68,7 @@ _SET_MATCH = tuple(Match.__dict__[f].__set__ for f in
 
 
 #: the layout of a compiled :class:`Lexicon`; pickles made with another layout are recompiled when loaded
-FORMAT = 3
+FORMAT = 2
 
 
 class Lexicon(Generic[T]):
@@ -136,14 +126,13 @@ class Lexicon(Generic[T]):
             e.lam_variant = e.lam_variant and lam
 
     def compile(self) -> None:
-        """Build the automaton: each entry's boundary word (:func:`_prepare`) → the entries that have it."""
-        table: dict[str, list[_Entry[T]]] = {}
-        for e in self._patterns.values():
-            table.setdefault(_prepare(e), []).append(e)
         auto = ahocorasick.Automaton()
-        for word, entries in table.items():
-            auto.add_word(word, tuple(entries))
-        if table:
+        for key, e in self._patterns.items():
+            e.size = len(e.key)
+            e.payloads = e.frozen = tuple(e.payloads)  # a tuple of atoms is no work for the garbage collector
+            e.article = e.key.startswith("ال")
+            auto.add_word(key, e)
+        if len(self._patterns):
             auto.make_automaton()
         self._auto = auto
 
@@ -152,13 +141,13 @@ class Lexicon(Generic[T]):
         in text order, or every accepted match ordered by start, longest first (``overlapping=True``)."""
         group = self._group
         if group is not None:
-            raw: Iterable[tuple[int, tuple[_Entry[T], ...]]] = group._raw(nt, self)
+            raw: Iterable[tuple[int, _Entry[T]]] = group._raw(nt, self)
         else:
             if self._auto is None:
                 self.compile()
             if not self._patterns:
                 return []
-            raw = self._auto.iter(scan_text(nt))
+            raw = self._auto.iter(nt.key)
         hits = _accept(raw, nt.key)
         if not hits:
             return []
@@ -185,96 +174,48 @@ class Lexicon(Generic[T]):
         return out
 
 
-def _prepare(e: _Entry[Any]) -> str:
-    """Fill what :func:`_accept` needs of an entry (computed once) and return its word for the automaton:
-    the key's boundary form, followed by ``|`` unless the entry allows suffixes (then it may end inside a word)."""
-    e.size = len(e.key)
-    e.payloads = e.frozen = tuple(e.payloads)  # a tuple of atoms is no work for the garbage collector
-    e.article = e.key.startswith("ال")
-    e.exact = e.key.isalpha()
-    word = e.key if e.exact else _boundary_form(e.key)
-    if e.suffixes:
-        e.back = e.size - 1
-        return word
-    e.back = e.size
-    return word + "|"
+def _accept(raw: Iterable[tuple[int, _Entry[T]]], key: str) -> list[tuple[int, int, _Entry[T], str]]:
+    """The automaton's hits ``(end index, entry)`` that sit on clitic-aware word boundaries, as
+    ``(nstart, nend, entry, proclitics)``.
 
-
-def _boundary_form(s: str) -> str:
-    """``s`` with every character that is not a letter written ``|`` (the same length)."""
-    return "".join(c if c.isalpha() else "|" for c in s)
-
-
-#: characters that are surely no letters (not word characters, decimal digits, the underscore)
-_NOT_LETTER_RE = re.compile(r"[\W\d_]")
-
-#: ``(text layer, its boundary form)`` of the last text scanned
-_LAST_SCAN: tuple[NormText | None, str] = (None, "")
-
-
-def scan_text(nt: NormText) -> str:
-    """The boundary form of ``nt.key`` followed by one ``|``: what the automata scan (kept for the last text).
-
-    Every non-letter of the key is ``|``; offsets are those of the key."""
-    global _LAST_SCAN
-    last = _LAST_SCAN
-    if last[0] is nt:
-        return last[1]
-    key = nt.key
-    s = _NOT_LETTER_RE.sub("|", key)
-    rest = s.replace("|", "")
-    if rest and not rest.isalpha():  # a rare non-letter that is a word character (a superscript digit «²»…)
-        s = _boundary_form(key)
-    s += "|"
-    _LAST_SCAN = (nt, s)
-    return s
-
-
-def _accept(raw: Iterable[tuple[int, tuple[_Entry[T], ...]]], key: str) -> list[tuple[int, int, _Entry[T], str]]:
-    """The automaton's hits ``(index in the boundary form, entries)`` that sit on clitic-aware word boundaries,
-    as ``(nstart, nend, entry, proclitics)``.
-
-    The automaton reports an entry without suffixes only where a word ends (see :func:`scan_text`): the
-    right boundary is then tested only for entries that may end inside a word, before a suffix.
+    The cheap right-boundary test comes first: most hits the automaton reports inside a word
+    end before more letters and have no suffixes allowed, so they are dropped without looking back.
     """
     n = len(key)
     hits: list[tuple[int, int, _Entry[T], str]] = []
     add = hits.append
-    for end_idx, entries in raw:
-        for e in entries:
-            a = end_idx - e.back
-            b = a + e.size
-            if not e.exact and key[a:b] != e.key:
-                continue
-            # right boundary: the end of a word, or (when the entry allows it) before a suffix
-            inside = b < n and key[b].isalpha()
-            if inside and not e.suffixes:
-                continue
-            # left boundary: start of a word, or after a proclitic sequence
-            if a > 0 and key[a - 1].isalpha():
-                ws = a - 1
-                while ws > 0 and key[ws - 1].isalpha():
-                    ws -= 1
-                prefix = key[ws:a]
-                if e.lam_variant:
-                    # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
-                    if prefix not in _LAM_PREFIXES:
-                        continue
-                elif prefix not in _PROCLITIC_SET:
+    for end_idx, e in raw:
+        b = end_idx + 1
+        # right boundary: the end of a word, or (when the entry allows it) before a suffix
+        inside = b < n and key[b].isalpha()
+        if inside and not e.suffixes:
+            continue
+        a = b - e.size
+        # left boundary: start of a word, or after a proclitic sequence
+        if a > 0 and key[a - 1].isalpha():
+            ws = a - 1
+            while ws > 0 and key[ws - 1].isalpha():
+                ws -= 1
+            prefix = key[ws:a]
+            if e.lam_variant:
+                # the «لل» form: the pattern's own ل must follow a ل clitic (optionally و/ف before it)
+                if prefix not in _LAM_PREFIXES:
                     continue
-                elif e.article and prefix.endswith("ال"):
-                    continue
-            elif e.lam_variant:
+            elif prefix not in _PROCLITIC_SET:
                 continue
-            else:
-                prefix = ""
-            if inside:
-                we = b + 1
-                while we < n and key[we].isalpha():
-                    we += 1
-                if key[b:we] not in SUFFIXES:
-                    continue
-            add((a, b, e, prefix))
+            elif e.article and prefix.endswith("ال"):
+                continue
+        elif e.lam_variant:
+            continue
+        else:
+            prefix = ""
+        if inside:
+            we = b + 1
+            while we < n and key[we].isalpha():
+                we += 1
+            if key[b:we] not in SUFFIXES:
+                continue
+        add((a, b, e, prefix))
     return hits
 
 
@@ -297,20 +238,19 @@ class MultiLexicon:
         self._auto: Any = None
         self._empty = True
         #: ``(text, raw hits per member)`` of the last text scanned
-        self._last: tuple[NormText, list[list[tuple[int, tuple[_Entry[Any], ...]]]]] | None = None
+        self._last: tuple[NormText, list[list[tuple[int, _Entry[Any]]]]] | None = None
 
     def compile(self) -> None:
-        """Build the shared automaton: every boundary word (see :func:`_prepare`) → ``(slot, entries)`` pairs,
-        the entries of each member that have it."""
-        table: dict[str, dict[int, list[_Entry[Any]]]] = {}
+        """Build the shared automaton: every pattern key → the ``(slot, entry)`` pairs of the members that have it."""
+        table: dict[str, list[tuple[int, _Entry[Any]]]] = {}
         for slot, lex in enumerate(self.members):
             if lex._auto is None:
-                lex.compile()
-            for e in lex._patterns.values():
-                table.setdefault(_prepare(e), {}).setdefault(slot, []).append(e)
+                lex.compile()  # fills each entry's size, payload tuple and article flag
+            for key, e in lex._patterns.items():
+                table.setdefault(key, []).append((slot, e))
         auto = ahocorasick.Automaton()
-        for word, slots in table.items():
-            auto.add_word(word, tuple((slot, tuple(entries)) for slot, entries in slots.items()))
+        for key, pairs in table.items():
+            auto.add_word(key, tuple(pairs))
         if table:
             auto.make_automaton()
         self._empty = not table
@@ -321,18 +261,18 @@ class MultiLexicon:
         """Every member's :meth:`Lexicon.find` of ``nt``, in member order (one scan)."""
         return [lex.find(nt) for lex in self.members]
 
-    def _raw(self, nt: NormText, lex: Lexicon[Any]) -> list[tuple[int, tuple[_Entry[Any], ...]]]:
-        """The automaton hits ``(index in the boundary form, entries)`` of member ``lex`` in ``nt`` (see
-        :func:`scan_text`), in the order its own automaton reports them (by end, longest first)."""
+    def _raw(self, nt: NormText, lex: Lexicon[Any]) -> list[tuple[int, _Entry[Any]]]:
+        """The automaton hits ``(end index, entry)`` of member ``lex`` in ``nt.key``, in the order its own automaton
+        reports them (by end, longest first)."""
         last = self._last
         if last is None or last[0] is not nt or self._auto is None:
             if self._auto is None:
                 self.compile()
-            buckets: list[list[tuple[int, tuple[_Entry[Any], ...]]]] = [[] for _ in self.members]
+            buckets: list[list[tuple[int, _Entry[Any]]]] = [[] for _ in self.members]
             if not self._empty:
-                for end_idx, pairs in self._auto.iter(scan_text(nt)):
-                    for slot, entries in pairs:
-                        buckets[slot].append((end_idx, entries))
+                for end_idx, pairs in self._auto.iter(nt.key):
+                    for slot, e in pairs:
+                        buckets[slot].append((end_idx, e))
             last = self._last = (nt, buckets)
         return last[1][lex._slot]
 
