@@ -143,10 +143,11 @@ class DocView:
 
     def clitic_prefix(self, npos: int) -> str:
         """Letters of the same word standing before normalized ``npos`` (its proclitics)."""
+        key = self.nt.key
         k = npos
-        while k > 0 and self.key[k - 1].isalpha():
+        while k > 0 and key[k - 1].isalpha():
             k -= 1
-        return self.key[k:npos]
+        return key[k:npos]
 
 
 def place_of(x: Located) -> PlaceMention:
