@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -219,12 +220,11 @@ class _Item:
     tj: int
     #: the first payload of each kind (read-only: shared by the items of one lexicon entry, see :func:`_kinds`)
     kinds: dict[str, Tag]
-
-    def first(self, kind: str) -> Tag | None:
-        return self.kinds.get(kind)
-
-    def has(self, kind: str) -> bool:
-        return kind in self.kinds
+    #: ``first(kind)``: the first payload of that kind or None; ``has(kind)``: whether there is one. They are the
+    #: dictionary's own bound ``get`` and ``__contains__`` (a C call each, no Python frame: they run hundreds of
+    #: times per document)
+    first: Callable[[str], Tag | None]
+    has: Callable[[str], bool]
 
     @property
     def conj(self) -> bool:
@@ -245,13 +245,17 @@ class _Found:
 
 _TOKEN_NSTART = itemgetter(2)  # Token.nstart
 
-#: ``id(payloads)`` → ``(payloads, kinds)``: the payload tuples are the lexicon's own, so they repeat
-_KINDS: dict[int, tuple[tuple[Tag, ...], dict[str, Tag]]] = {}
+_Kinds = tuple[dict[str, Tag], Callable[[str], "Tag | None"], Callable[[str], bool]]
+
+#: ``id(payloads)`` → ``(payloads, (kinds, kinds.get, kinds.__contains__))``: the payload tuples are the
+#: lexicon's own, so they repeat
+_KINDS: dict[int, tuple[tuple[Tag, ...], _Kinds]] = {}
 
 
-def _kinds(payloads: tuple[Tag, ...]) -> dict[str, Tag]:
-    """The first payload of each kind of a match's payloads (memoized on the tuple's identity; the tuple is
-    kept with it, so the identity cannot be reused while it is cached)."""
+def _kinds(payloads: tuple[Tag, ...]) -> _Kinds:
+    """The first payload of each kind of a match's payloads, with the dictionary's bound ``get`` and
+    ``__contains__`` (memoized on the tuple's identity; the tuple is kept with it, so the identity cannot be
+    reused while it is cached)."""
     got = _KINDS.get(id(payloads))
     if got is not None and got[0] is payloads:
         return got[1]
@@ -260,8 +264,9 @@ def _kinds(payloads: tuple[Tag, ...]) -> dict[str, Tag]:
         kinds.setdefault(t.kind, t)
     if len(_KINDS) >= 100_000:
         _KINDS.clear()
-    _KINDS[id(payloads)] = (payloads, kinds)
-    return kinds
+    out = (kinds, kinds.get, kinds.__contains__)
+    _KINDS[id(payloads)] = (payloads, out)
+    return out
 
 
 class _Doc:
@@ -279,7 +284,7 @@ class _Doc:
             tj = bisect_right(tstarts, m.nend - 1) - 1
             if ti < 0 or tj < ti:
                 continue
-            self.items.append(_Item(m, ti, tj, _kinds(m.payloads)))
+            self.items.append(_Item(m, ti, tj, *_kinds(m.payloads)))
         self.at: dict[int, _Item] = {}
         for it in self.items:
             self.at.setdefault(it.ti, it)
