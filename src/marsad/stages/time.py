@@ -91,6 +91,10 @@ _YEAR_AFTER = re.compile(r"^\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العا
 _ALT_MONTH = re.compile(r"^\s*(?:/|\(|-)\s*")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+#: :data:`_ISO` and :data:`_DMY` without their leading ``\b`` and led by one digit class, so that the engine
+#: skips to digits at C speed (see :func:`_after_boundary`)
+_ISO_LED = re.compile(r"(\d\d{3})-(\d{1,2})-(\d{1,2})\b")
+_DMY_LED = re.compile(r"(\d\d?)/(\d{1,2})/(\d{4})\b")
 _YEAR_ONLY = re.compile(r"(?:\b(?:عام|سنه|العام|في|خلال|منذ)\s+)(1[89]\d\d|20\d\d)\b")
 #: the two halves of :data:`_YEAR_ONLY` (see :func:`_years_only`)
 _YEAR_DIGITS = re.compile(r"(?:1[89]\d\d|20\d\d)\b")
@@ -133,13 +137,17 @@ def _shift_months(d: date, n: int) -> date:
     return date(d.year + m // 12, m % 12 + 1, 15)
 
 
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s*$")
+
+
 def _word_after(key: str, pos: int) -> str:
-    m = re.match(r"\s*([^\W\d_]+)", key[pos:pos + 40])
+    m = _WORD_AFTER.match(key[pos:pos + 40])
     return m.group(1) if m else ""
 
 
 def _word_before(key: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_]+)\s*$", key[max(0, pos - 40):pos])
+    m = _WORD_BEFORE.search(key[max(0, pos - 40):pos])
     return m.group(1) if m else ""
 
 
@@ -170,12 +178,12 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
 
     # numeric dates first (each needs its separator: a substring test spares most texts the scan)
     if "-" in key:
-        for m in _ISO.finditer(key):
+        for m in _after_boundary(_ISO_LED, key):
             dv = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if dv:
                 add(m.start(), m.end(), dv, 1, False)
     if "/" in key:
-        for m in _DMY.finditer(key):
+        for m in _after_boundary(_DMY_LED, key):
             dv = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if dv:
                 add(m.start(), m.end(), dv, 1, False)
@@ -248,6 +256,24 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
         s, e = nt.to_original(a, b)
         mentions.append(DateMention(s, e, nt.original[s:e], value, prec, rel))
     return mentions
+
+
+def _after_boundary(led: re.Pattern[str], key: str) -> list[re.Match[str]]:
+    """``re.compile(r"\\b" + led.pattern).finditer(key)`` for an expression ``led`` that starts with a word
+    character: the leftmost match of ``led`` is kept when no word character stands before it (the ``\\b``),
+    else the search goes on one position later; after a kept match it goes on from its end. The same matches."""
+    out: list[re.Match[str]] = []
+    search = led.search
+    pos = 0
+    while (m := search(key, pos)) is not None:
+        a = m.start()
+        c = key[a - 1] if a else ""
+        if c and (c.isalnum() or c == "_"):
+            pos = a + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
 
 
 def _chain_matches(key: str) -> list[re.Match[str]]:
