@@ -37,11 +37,12 @@ country code. :func:`resolve_actor_text` resolves a free phrase the same way.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -244,6 +245,7 @@ class _Found:
 
 
 _TOKEN_NSTART = itemgetter(2)  # Token.nstart
+_TOKEN_KEY = itemgetter(4)  # Token.key
 
 _Kinds = tuple[dict[str, Tag], Callable[[str], "Tag | None"], Callable[[str], bool]]
 
@@ -453,16 +455,24 @@ class _Resolver:
     def run(self) -> None:
         d = self.d
         at, tokens, kunya = d.at, d.tokens, self.res.kunya
-        k = 0
         n = len(tokens)
-        while k < n:
+        # a token that starts no item and is no kunya is only stepped over: the loop goes from one of the others
+        # (found without a Python step per token) to the next
+        stops = sorted(set(at).union(compress(range(n), map(kunya.__contains__, map(_TOKEN_KEY, tokens)))))
+        k = 0
+        while True:
+            i = bisect_left(stops, k)
+            if i == len(stops):
+                break
+            k = stops[i]
+            if k >= n:
+                break
             it = at.get(k)
-            if it is None:  # the common case, inlined: a kunya («أبو») may start a person, else move on
-                if tokens[k].key in kunya:  # = self._kunya_at(k)
-                    end = self.person(k)
-                    if end >= k:
-                        k = end + 1
-                        continue
+            if it is None:  # a kunya («أبو») may start a person, else move on
+                end = self.person(k)
+                if end >= k:
+                    k = end + 1
+                    continue
                 k += 1
                 continue
             if it.has("title") and d.key(it.tj + 1).isdigit():
