@@ -14,6 +14,7 @@ from marsad.stages.time import (
     _YEAR_ONLY,
     _after_boundary,
     _chain_matches,
+    _ordinal_gap_start,
     _years_only,
 )
 
@@ -56,3 +57,22 @@ def test_numeric_dates_need_a_boundary_before() -> None:
     assert [m.group(0) for m in _after_boundary(_ISO_LED, "x2019-01-02 و2020-03-04 12021-05-06")] == []
     assert [m.group(0) for m in _after_boundary(_ISO_LED, "2019-01-02 -2020-3-4")] == ["2019-01-02", "2020-3-4"]
     assert [m.groups() for m in _after_boundary(_DMY_LED, "في 12/3/2020، 1/2/20211")] == [("12", "3", "2020")]
+
+
+_GAP_TEXT = st.lists(st.sampled_from(("من", "شهر", " ", "\x1c", "\n", "الخامس", "ن", "x", "  ", "ر")), max_size=40).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_GAP_TEXT, st.integers(0, 200))
+def test_ordinal_gap_start_equals_the_whole_prefix_search(s: str, cut: int) -> None:
+    import re
+
+    a = min(cut, len(s))
+    m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", s[:a])
+    assert _ordinal_gap_start(s, a) == (m.start() if m else a)
+
+
+def test_ordinal_gap_start_past_a_long_run_of_odd_spaces() -> None:
+    s = "الخامس من" + "\x1c" * 60 + "شهر"
+    a = len(s)
+    assert _ordinal_gap_start(s, a) == len("الخامس")

@@ -258,6 +258,26 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
     return mentions
 
 
+#: what may stand between an ordinal day and its month: «الخامس من نوفمبر», «الخامس من شهر نوفمبر»
+_ORDINAL_GAP = re.compile(r"(?:\s+من(?:\s+شهر)?)?\s*$")
+#: the characters such a gap is made of
+_ORDINAL_GAP_CHARS = re.compile(r"[\sمنشهر]*")
+
+
+def _ordinal_gap_start(key: str, a: int) -> int:
+    """Where ``_ORDINAL_GAP.search(key[:a])`` starts, reading only the last 40 characters before ``a``.
+
+    A gap is made of spaces and the letters of «من شهر»: when a character of the 41 before ``a`` is none of
+    those, no gap starts before the last 40 and the short search finds the same start; otherwise (a run of
+    odd spaces) the whole prefix is searched."""
+    w = a - 40
+    if w > 0 and _ORDINAL_GAP_CHARS.fullmatch(key, w - 1, a) is None:
+        m = _ORDINAL_GAP.search(key[w:a])
+        return w + m.start() if m else a
+    m = _ORDINAL_GAP.search(key[:a])
+    return m.start() if m else a
+
+
 def _after_boundary(led: re.Pattern[str], key: str) -> list[re.Match[str]]:
     """``re.compile(r"\\b" + led.pattern).finditer(key)`` for an expression ``led`` that starts with a word
     character: the leftmost match of ``led`` is kept when no word character stands before it (the ``\\b``),
@@ -382,8 +402,7 @@ def _month_date(nt: NormText, m, matches, i: int, ords, published: date | None):
         a = max(0, a - 20) + dm.start(1)
     else:
         # ordinal day: «الخامس من نوفمبر»
-        gap_m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", key[:a])
-        probe = gap_m.start() if gap_m else a
+        probe = _ordinal_gap_start(key, a)
         om = ords.get(probe)
         if om is not None:
             day = om.payloads[0].value
