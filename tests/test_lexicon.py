@@ -183,3 +183,34 @@ def test_longest_choice_inside_overlapping_groups() -> None:
     assert [m.payloads[0] for m in pair.find(normalize("في ريف دير تل"))] == [1]
 
 
+
+
+# ------------------------------------------------------------------ keys and texts with non-letters
+
+_ODD = ("2", "²", "½", "|", "_", "-", "x", "Ⅻ", "٣")
+_ODD_STEMS = (*_STEMS, "حلب2", "ريف-حلب", "|تل", "ام²", "x1")
+_ODD_WORD = st.builds(lambda p, w, x: p + w + x, st.sampled_from(("", "و", "ب", "ال", "لل", *_ODD)),
+                      st.sampled_from(_ODD_STEMS), st.sampled_from(("", "ة", "ين", "ي", *_ODD)))
+_ODD_TEXT = st.lists(st.tuples(_ODD_WORD, st.sampled_from((" ", "، ", "\n", "-", "|", "_", "²", "3", ""))),
+                     max_size=30).map(lambda ws: "".join(w + sep for w, sep in ws))
+_ODD_ENTRIES = st.lists(st.tuples(st.lists(st.sampled_from(_ODD_STEMS), min_size=1, max_size=3).map(
+    lambda ws: "-".join(ws) if len(ws) == 2 else " ".join(ws)), st.integers(0, 5), st.booleans()), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ODD_ENTRIES, _ODD_TEXT)
+def test_find_with_non_letters_equals_the_plain_reference(entries: list[tuple[str, int, bool]], s: str) -> None:
+    # keys holding spaces, hyphens, digits or «|», texts with word characters that are no letters («²», «_»)
+    lex = _lexicon(entries)
+    assert _found(lex, s) == _reference(lex, s)
+    assert _found(lex, s, overlapping=True) == _reference(lex, s, overlapping=True)
+    group = _lexicon(entries)
+    MultiLexicon([_lexicon(entries[:2]), group])
+    assert _found(group, s) == _reference(group, s)
+
+
+def test_keys_that_differ_only_in_non_letters_stay_apart() -> None:
+    # «ريف-حلب» and «ريف حلب»: each matches only its own spelling
+    lex: Lexicon = Lexicon([("ريف-حلب", 1), ("ريف حلب", 2)])
+    assert [m.payloads for m in lex.find(normalize("في ريف حلب ثم ريف-حلب"))] == [(2,), (1,)]
+    assert lex.find(normalize("ريف_حلب")) == []

@@ -250,7 +250,8 @@ class MultiLexicon:
                 table.setdefault(key, []).append((slot, e))
         auto = ahocorasick.Automaton()
         for key, pairs in table.items():
-            auto.add_word(key, tuple(pairs))
+            # with the pairs whose entry allows suffixes apart: the only ones a hit inside a word can be for
+            auto.add_word(key, (tuple(pairs), tuple(p for p in pairs if p[1].suffixes)))
         if table:
             auto.make_automaton()
         self._empty = not table
@@ -263,14 +264,22 @@ class MultiLexicon:
 
     def _raw(self, nt: NormText, lex: Lexicon[Any]) -> list[tuple[int, _Entry[Any]]]:
         """The automaton hits ``(end index, entry)`` of member ``lex`` in ``nt.key``, in the order its own automaton
-        reports them (by end, longest first)."""
+        reports them (by end, longest first), less those that :func:`_accept` drops first: a hit that ends inside a
+        word, for an entry without suffixes."""
         last = self._last
         if last is None or last[0] is not nt or self._auto is None:
             if self._auto is None:
                 self.compile()
             buckets: list[list[tuple[int, _Entry[Any]]]] = [[] for _ in self.members]
             if not self._empty:
-                for end_idx, pairs in self._auto.iter(nt.key):
+                key = nt.key
+                n = len(key)
+                for end_idx, (pairs, suffixed) in self._auto.iter(key):
+                    b = end_idx + 1
+                    if b < n and key[b].isalpha():  # inside a word: only an entry with suffixes may end here
+                        if not suffixed:
+                            continue
+                        pairs = suffixed
                     for slot, e in pairs:
                         buckets[slot].append((end_idx, e))
             last = self._last = (nt, buckets)
@@ -308,7 +317,9 @@ def _longest_hits(hits: list[tuple[int, int, _Entry[T], str]]) -> list[tuple[int
             if h[0] < low:
                 low = h[0]
             continue
-        if group:
+        if len(group) == 1:  # a lone hit (the common case, without the call)
+            chosen.append(group[0])
+        elif group:
             _choose(group, chosen)
         group = [h]
         low = h[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from marsad.model import DateMention, Document, Entity, Evidence, PlaceMention
 from marsad.text import NormText, Token, sentence_bounds
@@ -56,23 +57,31 @@ class DocView:
             from marsad.text import tokenize
 
             tokens = tokenize(nt)
+        # _n_start/_n_end inlined (hundreds of calls per document): n_start(p) = min(bisect_right(ends, p), n),
+        # n_end(p) = min(bisect_right(ends, p - 1) + 1, n) for p > 0, else 0
+        ends, n = nt.ends, len(nt.text)
         if doc.sentences:
-            sents = [(cls._n_start(nt, s.start), cls._n_end(nt, s.end)) for s in doc.sentences]
+            sents = [(min(bisect_right(ends, s.start), n), min(bisect_right(ends, s.end - 1) + 1, n) if s.end > 0 else 0)
+                     for s in doc.sentences]
         else:
             sents = sentence_bounds(nt)
-        v = cls(doc, nt, tokens, [t.nstart for t in tokens], sents,
-                token_keys=[t.key for t in tokens], token_ends=[t.nend for t in tokens])
+        v = cls(doc, nt, tokens, list(map(_NSTART, tokens)), sents,
+                token_keys=list(map(_KEY, tokens)), token_ends=list(map(_NEND, tokens)))
         for e in doc.entities:
             if e.label == "ACTOR" and e.attrs.get("actor") is not None:
-                v.actors.append(Located(cls._n_start(nt, e.start), cls._n_end(nt, e.end), e))
+                v.actors.append(Located(min(bisect_right(ends, e.start), n),
+                                        min(bisect_right(ends, e.end - 1) + 1, n) if e.end > 0 else 0, e))
             elif e.label == "NORP":
-                v.norps.append(Located(cls._n_start(nt, e.start), cls._n_end(nt, e.end), e))
-        v.actors.sort(key=lambda x: x.nstart)
+                v.norps.append(Located(min(bisect_right(ends, e.start), n),
+                                       min(bisect_right(ends, e.end - 1) + 1, n) if e.end > 0 else 0, e))
+        v.actors.sort(key=_LOCATED_START)
         for p in doc.places:
-            v.places.append(Located(cls._n_start(nt, p.start), cls._n_end(nt, p.end), p))
-        v.places.sort(key=lambda x: x.nstart)
+            v.places.append(Located(min(bisect_right(ends, p.start), n),
+                                    min(bisect_right(ends, p.end - 1) + 1, n) if p.end > 0 else 0, p))
+        v.places.sort(key=_LOCATED_START)
         for d in doc.dates:
-            v.dates.append(Located(cls._n_start(nt, d.start), cls._n_end(nt, d.end), d))
+            v.dates.append(Located(min(bisect_right(ends, d.start), n),
+                                   min(bisect_right(ends, d.end - 1) + 1, n) if d.end > 0 else 0, d))
         return v
 
     @staticmethod
@@ -143,10 +152,17 @@ class DocView:
 
     def clitic_prefix(self, npos: int) -> str:
         """Letters of the same word standing before normalized ``npos`` (its proclitics)."""
+        key = self.nt.key
         k = npos
-        while k > 0 and self.key[k - 1].isalpha():
+        while k > 0 and key[k - 1].isalpha():
             k -= 1
-        return self.key[k:npos]
+        return key[k:npos]
+
+
+_NSTART = itemgetter(2)  # Token.nstart
+_NEND = itemgetter(3)  # Token.nend
+_KEY = itemgetter(4)  # Token.key
+_LOCATED_START = attrgetter("nstart")
 
 
 def place_of(x: Located) -> PlaceMention:

@@ -37,10 +37,12 @@ country code. :func:`resolve_actor_text` resolves a free phrase the same way.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -222,12 +224,11 @@ class _Item:
     tj: int
     #: the first payload of each kind (read-only: shared by the items of one lexicon entry, see :func:`_kinds`)
     kinds: dict[str, Tag]
-
-    def first(self, kind: str) -> Tag | None:
-        return self.kinds.get(kind)
-
-    def has(self, kind: str) -> bool:
-        return kind in self.kinds
+    #: ``first(kind)``: the first payload of that kind or None; ``has(kind)``: whether there is one. They are the
+    #: dictionary's own bound ``get`` and ``__contains__`` (a C call each, no Python frame: they run hundreds of
+    #: times per document)
+    first: Callable[[str], Tag | None]
+    has: Callable[[str], bool]
 
     @property
     def conj(self) -> bool:
@@ -247,14 +248,19 @@ class _Found:
 
 
 _TOKEN_NSTART = itemgetter(2)  # Token.nstart
+_TOKEN_KEY = itemgetter(4)  # Token.key
 
-#: ``id(payloads)`` → ``(payloads, kinds)``: the payload tuples are the lexicon's own, so they repeat
-_KINDS: dict[int, tuple[tuple[Tag, ...], dict[str, Tag]]] = {}
+_Kinds = tuple[dict[str, Tag], Callable[[str], "Tag | None"], Callable[[str], bool]]
+
+#: ``id(payloads)`` → ``(payloads, (kinds, kinds.get, kinds.__contains__))``: the payload tuples are the
+#: lexicon's own, so they repeat
+_KINDS: dict[int, tuple[tuple[Tag, ...], _Kinds]] = {}
 
 
-def _kinds(payloads: tuple[Tag, ...]) -> dict[str, Tag]:
-    """The first payload of each kind of a match's payloads (memoized on the tuple's identity; the tuple is
-    kept with it, so the identity cannot be reused while it is cached)."""
+def _kinds(payloads: tuple[Tag, ...]) -> _Kinds:
+    """The first payload of each kind of a match's payloads, with the dictionary's bound ``get`` and
+    ``__contains__`` (memoized on the tuple's identity; the tuple is kept with it, so the identity cannot be
+    reused while it is cached)."""
     got = _KINDS.get(id(payloads))
     if got is not None and got[0] is payloads:
         return got[1]
@@ -263,8 +269,9 @@ def _kinds(payloads: tuple[Tag, ...]) -> dict[str, Tag]:
         kinds.setdefault(t.kind, t)
     if len(_KINDS) >= 100_000:
         _KINDS.clear()
-    _KINDS[id(payloads)] = (payloads, kinds)
-    return kinds
+    out = (kinds, kinds.get, kinds.__contains__)
+    _KINDS[id(payloads)] = (payloads, out)
+    return out
 
 
 class _Doc:
@@ -282,7 +289,7 @@ class _Doc:
             tj = bisect_right(tstarts, m.nend - 1) - 1
             if ti < 0 or tj < ti:
                 continue
-            self.items.append(_Item(m, ti, tj, _kinds(m.payloads)))
+            self.items.append(_Item(m, ti, tj, *_kinds(m.payloads)))
         self.at: dict[int, _Item] = {}
         for it in self.items:
             self.at.setdefault(it.ti, it)
@@ -451,16 +458,24 @@ class _Resolver:
     def run(self) -> None:
         d = self.d
         at, tokens, kunya = d.at, d.tokens, self.res.kunya
-        k = 0
         n = len(tokens)
-        while k < n:
+        # a token that starts no item and is no kunya is only stepped over: the loop goes from one of the others
+        # (found without a Python step per token) to the next
+        stops = sorted(set(at).union(compress(range(n), map(kunya.__contains__, map(_TOKEN_KEY, tokens)))))
+        k = 0
+        while True:
+            i = bisect_left(stops, k)
+            if i == len(stops):
+                break
+            k = stops[i]
+            if k >= n:
+                break
             it = at.get(k)
-            if it is None:  # the common case, inlined: a kunya («أبو») may start a person, else move on
-                if tokens[k].key in kunya:  # = self._kunya_at(k)
-                    end = self.person(k)
-                    if end >= k:
-                        k = end + 1
-                        continue
+            if it is None:  # a kunya («أبو») may start a person, else move on
+                end = self.person(k)
+                if end >= k:
+                    k = end + 1
+                    continue
                 k += 1
                 continue
             if it.has("title") and d.key(it.tj + 1).isdigit():

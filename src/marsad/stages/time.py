@@ -92,12 +92,21 @@ _YEAR_AFTER = re.compile(r"^\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العا
 _ALT_MONTH = re.compile(r"^\s*(?:/|\(|-)\s*")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+#: :data:`_ISO` and :data:`_DMY` without their leading ``\b`` and led by one digit class, so that the engine
+#: skips to digits at C speed (see :func:`_after_boundary`)
+_ISO_LED = re.compile(r"(\d\d{3})-(\d{1,2})-(\d{1,2})\b")
+_DMY_LED = re.compile(r"(\d\d?)/(\d{1,2})/(\d{4})\b")
 _YEAR_ONLY = re.compile(r"(?:\b(?:عام|سنه|العام|في|خلال|منذ)\s+)(1[89]\d\d|20\d\d)\b")
+#: the two halves of :data:`_YEAR_ONLY` (see :func:`_years_only`)
+_YEAR_DIGITS = re.compile(r"(?:1[89]\d\d|20\d\d)\b")
+_YEAR_CUE = re.compile(r"\b(?:عام|سنه|العام|في|خلال|منذ)$")  # the longest cue has 5 letters
 _CHAIN = re.compile(
     r"\b(بعد|قبل|منذ)\s+(?:(\d{1,3}|[^\W\d_]+)\s+)?(يوم واحد|يوم|يومين|ايام|يوما|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|"
     r"ساعات|ساعه|عامين|اعوام|عام|سنتين|سنوات|سنه)\b"
     r"(?:\s+(?!من\b|على\b)(\S+))?(\s+(?:من|على))?"
 )
+#: the words a :data:`_CHAIN` match starts with (see :func:`_chain_matches`)
+_CHAIN_WORDS = ("بعد", "قبل", "منذ")
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -130,13 +139,17 @@ def _shift_months(d: date, n: int) -> date:
     return date(d.year + m // 12, m % 12 + 1, 15)
 
 
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s*$")
+
+
 def _word_after(key: str, pos: int) -> str:
-    m = re.match(r"\s*([^\W\d_]+)", key[pos:pos + 40])
+    m = _WORD_AFTER.match(key[pos:pos + 40])
     return m.group(1) if m else ""
 
 
 def _word_before(key: str, pos: int) -> str:
-    m = re.search(r"([^\W\d_]+)\s*$", key[max(0, pos - 40):pos])
+    m = _WORD_BEFORE.search(key[max(0, pos - 40):pos])
     return m.group(1) if m else ""
 
 
@@ -165,15 +178,17 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
             out.append((a, b, value, precision, relative))
             taken.append((a, b))
 
-    # numeric dates first
-    for m in _ISO.finditer(key):
-        dv = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if dv:
-            add(m.start(), m.end(), dv, 1, False)
-    for m in _DMY.finditer(key):
-        dv = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if dv:
-            add(m.start(), m.end(), dv, 1, False)
+    # numeric dates first (each needs its separator: a substring test spares most texts the scan)
+    if "-" in key:
+        for m in _after_boundary(_ISO_LED, key):
+            dv = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if dv:
+                add(m.start(), m.end(), dv, 1, False)
+    if "/" in key:
+        for m in _after_boundary(_DMY_LED, key):
+            dv = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if dv:
+                add(m.start(), m.end(), dv, 1, False)
 
     matches = v.lexicon.find(nt)
     ords = {m.nend: m for m in matches if m.payloads[0].kind == "ord"}
@@ -235,7 +250,7 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
                 add(a, b, value, 3, True)
         i += 1
 
-    for m in _CHAIN.finditer(key):
+    for m in _chain_matches(key):
         res = _chain(m, published, v)
         if res is not None:
             # the span ends with the unit, or with the number word after it («قبل يوم واحد») and the «من/على»
@@ -245,9 +260,8 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
             end = m.end(5) if m.group(5) and (end == m.end(4) or not tail) else end
             add(m.start(), end, res[0], res[1], True)
 
-    for m in _YEAR_ONLY.finditer(key):
-        y = int(m.group(1))
-        add(m.start(1), m.end(1), date(y, 7, 1), YEAR, False)
+    for a, b in _years_only(key):
+        add(a, b, date(int(key[a:b]), 7, 1), YEAR, False)
 
     if "نفس" in key or "ذات" in key:
         # «في 22 من الشهر نفسه»: a day of the month of the date told last before it
@@ -262,6 +276,86 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
         s, e = nt.to_original(a, b)
         mentions.append(DateMention(s, e, nt.original[s:e], value, prec, rel))
     return mentions
+
+
+#: what may stand between an ordinal day and its month: «الخامس من نوفمبر», «الخامس من شهر نوفمبر»
+_ORDINAL_GAP = re.compile(r"(?:\s+من(?:\s+شهر)?)?\s*$")
+#: the characters such a gap is made of
+_ORDINAL_GAP_CHARS = re.compile(r"[\sمنشهر]*")
+
+
+def _ordinal_gap_start(key: str, a: int) -> int:
+    """Where ``_ORDINAL_GAP.search(key[:a])`` starts, reading only the last 40 characters before ``a``.
+
+    A gap is made of spaces and the letters of «من شهر»: when a character of the 41 before ``a`` is none of
+    those, no gap starts before the last 40 and the short search finds the same start; otherwise (a run of
+    odd spaces) the whole prefix is searched."""
+    w = a - 40
+    if w > 0 and _ORDINAL_GAP_CHARS.fullmatch(key, w - 1, a) is None:
+        m = _ORDINAL_GAP.search(key[w:a])
+        return w + m.start() if m else a
+    m = _ORDINAL_GAP.search(key[:a])
+    return m.start() if m else a
+
+
+def _after_boundary(led: re.Pattern[str], key: str) -> list[re.Match[str]]:
+    """``re.compile(r"\\b" + led.pattern).finditer(key)`` for an expression ``led`` that starts with a word
+    character: the leftmost match of ``led`` is kept when no word character stands before it (the ``\\b``),
+    else the search goes on one position later; after a kept match it goes on from its end. The same matches."""
+    out: list[re.Match[str]] = []
+    search = led.search
+    pos = 0
+    while (m := search(key, pos)) is not None:
+        a = m.start()
+        c = key[a - 1] if a else ""
+        if c and (c.isalnum() or c == "_"):
+            pos = a + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
+
+
+def _chain_matches(key: str) -> list[re.Match[str]]:
+    """``_CHAIN.finditer(key)``, found faster: a match starts with «بعد», «قبل» or «منذ», so the regular
+    expression is tried only where one of them stands (found by substring search), left to right, never
+    inside the previous match: the same matches."""
+    at: list[int] = []
+    for word in _CHAIN_WORDS:
+        i = key.find(word)
+        while i >= 0:
+            at.append(i)
+            i = key.find(word, i + 1)
+    if not at:
+        return []
+    at.sort()
+    out: list[re.Match[str]] = []
+    end = 0
+    match = _CHAIN.match
+    for i in at:
+        if i < end:
+            continue
+        m = match(key, i)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def _years_only(key: str) -> list[tuple[int, int]]:
+    """The year spans ``m.span(1)`` of ``_YEAR_ONLY.finditer(key)``, found faster: each year-like number
+    (:data:`_YEAR_DIGITS`, a scan that starts on a digit) is kept when spaces, and before them one of the
+    cue words of :data:`_YEAR_ONLY` (:data:`_YEAR_CUE`), stand right before it. Two such matches cannot
+    overlap (a cue word is no number), so these are the same spans."""
+    out: list[tuple[int, int]] = []
+    cue = _YEAR_CUE.search
+    for m in _YEAR_DIGITS.finditer(key):
+        a = j = m.start()
+        while j > 0 and key[j - 1].isspace():
+            j -= 1
+        if j < a and cue(key, max(0, j - 5), j) is not None:
+            out.append((a, m.end()))
+    return out
 
 
 def _chain(m: re.Match[str], published: date | None, v: _Vocab) -> tuple[date | None, int] | None:
@@ -311,9 +405,7 @@ def _day_before(key: str, a: int, ords) -> tuple[int | None, int]:
     if dm:
         return int(dm.group(2)), max(0, a - 20) + dm.start(1)
     # ordinal day: «الخامس من نوفمبر»
-    gap_m = re.search(r"(?:\s+من(?:\s+شهر)?)?\s*$", key[:a])
-    probe = gap_m.start() if gap_m else a
-    om = ords.get(probe)
+    om = ords.get(_ordinal_gap_start(key, a))
     if om is not None:
         return om.payloads[0].value, om.nstart
     return None, a
