@@ -263,7 +263,7 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
     for a, b in _years_only(key):
         add(a, b, date(int(key[a:b]), 7, 1), YEAR, False)
 
-    if "نفس" in key or "ذات" in key:
+    if "شهر نفس" in key or "شهر ذات" in key:
         # «في 22 من الشهر نفسه»: a day of the month of the date told last before it
         for m in _SAME_MONTH.finditer(key):
             day = int(m.group(1))
