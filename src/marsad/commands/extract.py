@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from typing import TextIO
@@ -45,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
         for doc in read_path(path, on_error=on_error, published=published, outlet=args.outlet):
             n_docs += 1
             pipe(doc)
+            if n_docs == 1:
+                # the first document loads the gazetteer, lexicons and registry: moved to the collector's
+                # permanent generation, they are not walked again on every collection (this process is ours)
+                gc.collect()
+                gc.freeze()
             evs = [e for e in doc.events if args.background or not e.background]
             if args.format == "jsonl":
                 for e in evs:
