@@ -97,7 +97,22 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
 
 
 def assign_roles(view: DocView, men: Mention) -> Roles:
-    """actor1 / actor2 of a mention from the actors of its segment."""
+    """actor1 / actor2 of a mention from the actors of its segment.
+
+    An attack noun that opens the phrase naming its doer («غارات جوية إسرائيلية», «قصف مدفعي تركي») gives that
+    doer as actor1; a side read as the doer before it is then the one struck («استشهاد ضابط في المقاومة خلال
+    القصف الأميركي»)."""
+    roles = _segment_roles(view, men)
+    own = [a for a in view.actors if a.nstart <= men.nstart < a.nend and a.nend > men.nend]
+    if own and roles.actor1 is not own[0] and roles.actor2 is not own[0]:
+        if roles.actor1 is not None and roles.actor2 is None:
+            roles.actor2 = roles.actor1
+        roles.actor1 = own[0]
+    return roles
+
+
+def _segment_roles(view: DocView, men: Mention) -> Roles:
+    """actor1 / actor2 from the actors of the segment other than the trigger's own phrase."""
     roles = Roles()
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
              and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
@@ -114,7 +129,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         # the mark depends on the actor and the segment start only: found once per pair and document
         mark = memo.get((id(a), men.seg_start))
         if mark is None:
-            mark = memo[(id(a), men.seg_start)] = "patient" if _is_site(view, a) else _marker(view, a, men.seg_start)
+            mark = memo[(id(a), men.seg_start)] = "patient" if is_site(view, a) else _marker(view, a, men.seg_start)
         marks[id(a)] = mark
     for a in cands:
         if marks[id(a)] == "agent" and not _relative_of_trigger(view, men, a):
@@ -171,7 +186,7 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         # (a plural verb right after its own subject, «ستة أشخاص على الأقل اعتقلوا», has no pronoun subject)
         sa = view.sentences[men.sentence][0] if view.sentences else 0
         prior = [a for a in view.actors if sa <= a.nstart and a.nend <= men.nstart
-                 and actor_of(a).category != 7 and not _is_site(view, a)]
+                 and actor_of(a).category != 7 and not is_site(view, a)]
         if prior:
             roles.actor1 = prior[0]
             rest = [a for a in after if not _same(a, prior[0])]
@@ -383,12 +398,12 @@ def _counted_dead(view: DocView, x: Located) -> bool:
 
 @lru_cache(maxsize=1)
 def _person_titles() -> frozenset[str]:
-    """Folded titles and roles that open a person («القيادي», «الضابط», «العميد»: actors/titles.json)."""
-    from marsad import resources
-    from marsad.text import fold
+    """Folded one-word titles and roles that open a person («القيادي», «الضابط», «العميد»), as the actors stage
+    loaded them (``actors/titles.json``)."""
+    from marsad.stages.actors import get_resources
 
-    t = resources.load_json("actors/titles.json")
-    return frozenset(fold(w) for w in (*t["titles"], *t["role_titles"]) if " " not in w)
+    res = get_resources()
+    return frozenset(w for w in res.titles | res.role_titles if " " not in w)
 
 
 def _titled_victim(view: DocView, a: int, b: int) -> bool:
@@ -475,7 +490,8 @@ def _pronoun_subject(view: DocView, men: Mention) -> bool:
     return bool(prev) and prev[0] in _PRONOUN_COMPLEMENTS
 
 
-def _is_site(view: DocView, a: Located) -> bool:
+def is_site(view: DocView, a: Located) -> bool:
+    """The actor mention names a site («القاعدة الأميركية», «مقر …», «حاجز …»): a target, never the attacker."""
     return view.key[a.nstart:a.nend].startswith(_SITE_HEADS)
 
 

@@ -199,12 +199,10 @@ def back_reference(view: DocView, men: Mention) -> bool:
 
 @lru_cache(maxsize=1)
 def _strike_heads() -> frozenset[str]:
-    """Attack nouns that open an actor phrase with a nationality (``actors/heads.json``, kind "strike"), folded."""
-    from marsad import resources
-    from marsad.text import fold
+    """Attack nouns that open an actor phrase with a nationality (the actors stage's heads of kind "strike")."""
+    from marsad.stages.actors import get_resources
 
-    heads = resources.load_json("actors/heads.json")["heads"]
-    return frozenset(fold(k) for k, v in heads.items() if v.get("kind") == "strike")
+    return frozenset(k for k, v in get_resources().heads.items() if v.get("kind") == "strike")
 
 
 def _repeated_sentences(view: DocView) -> frozenset[int]:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from marsad.events.arguments import Roles, _is_site, actor_of, anaphor, assign_roles
+from marsad.events.arguments import Roles, actor_of, anaphor, assign_roles, is_site
 from marsad.events.attribution import attribution
 from marsad.events.casualties import casualties, number_cues
 from marsad.events.dedup import Draft, deduplicate
@@ -66,7 +66,7 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
         drafts.extend(_drafts(view, men))
-    drafts = _fold_back_references(view, drafts)
+    drafts = _fold_back_references(drafts)
     claims = _claims(view, mentions) if any(d.event.event_type in CLAIMABLE for d in drafts) else []
     _claimed_attackers(view, drafts, claims, direct_only=True)  # before dedup: the claimed telling joins the rest
     merged = deduplicate(drafts)
@@ -89,13 +89,6 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
 def _drafts(view: DocView, men: Mention) -> list[Draft]:
     doc = view.doc
     roles = assign_roles(view, men)
-    # «غارات جوية إسرائيلية», «قصف مدفعي تركي»: the attack noun opens the phrase that names its doer; a side read
-    # as the doer before it is then the one struck («استشهاد ضابط في المقاومة خلال القصف الأميركي»)
-    own = [a for a in view.actors if a.nstart <= men.nstart < a.nend and a.nend > men.nend]
-    if own and roles.actor1 is not own[0] and roles.actor2 is not own[0]:
-        if roles.actor1 is not None and roles.actor2 is None:
-            roles.actor2 = roles.actor1
-        roles.actor1 = own[0]
     sub = _adjust_sub(men, roles)
     if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
             and actor_of(roles.actor2).category in (5, 6) \
@@ -439,12 +432,12 @@ def _civilian_victims(view: DocView, men: Mention) -> tuple[Actor, tuple[int, in
                 return replace(a), (t.nstart, t.nend)
             if t.key in _ANOTHER and (prior := _civilians_before(view, t.nstart, men)) is not None:
                 return replace(prior), (t.nstart, t.nend)  # «أصيب طفل في انفجار … فيما أصيب آخر بطلق ناري»
-            if t.key in nationals and counted(k - 1) and (a := _civilians_of(nationals[t.key])) is not None:
+            if t.key in nationals and counted(k - 1) and (a := _state_actor(CIVILIANS_WORD, nationals[t.key])) is not None:
                 return replace(a), (t.nstart, t.nend)  # «مقتل 5 فلسطينيين»: people counted by nationality
             break
         j = view.token_containing(c.nstart)
         if j >= 2 and toks[j - 1].key in nationals and counted(j - 2) and toks[j - 1].nstart >= men.seg_start \
-                and (a := _civilians_of(nationals[toks[j - 1].key])) is not None:
+                and (a := _state_actor(CIVILIANS_WORD, nationals[toks[j - 1].key])) is not None:
             return replace(a), (toks[j - 1].nstart, toks[j - 1].nend)  # «12 سوريا قتلوا في قصف …»
     return None
 
@@ -462,6 +455,8 @@ def _police_of(iso: str) -> Actor | None:
 
 @lru_cache(maxsize=128)
 def _state_actor(word: str, iso: str) -> Actor | None:
+    """The registry actor a generic word names in a country («الشرطة» → Police Forces of Turkey, «مدنيين» →
+    Civilians (Syria)), shared: callers copy it."""
     try:
         from marsad.stages.actors import resolve_actor_text
     except ImportError:
@@ -490,26 +485,15 @@ _NATIONAL_ENDINGS = ("ين", "ون", "ا")
 
 @lru_cache(maxsize=1)
 def _national_forms() -> dict[str, str]:
-    """Folded nationality nouns for people → ISO country (``actors/nationalities.json``: adjective + plural
+    """Folded nationality nouns for people → ISO country (the actors stage's nationalities: adjective + plural
     ending, irregular plurals)."""
-    from marsad import resources
+    from marsad.stages.actors import get_resources
 
-    nat = resources.load_json("actors/nationalities.json")
     out: dict[str, str] = {}
-    for iso, c in nat["countries"].items():
+    for iso, c in get_resources().countries.items():
         out.update((fold(a) + e, iso) for a in c.get("adj", ()) for e in _NATIONAL_ENDINGS)
         out.update((fold(p), iso) for p in c.get("plural", ()))
     return out
-
-
-@lru_cache(maxsize=64)
-def _civilians_of(iso: str) -> Actor | None:
-    """The civilians of a country («Civilians (Syria)»), shared: callers copy it."""
-    try:
-        from marsad.stages.actors import resolve_actor_text
-    except ImportError:
-        return None
-    return resolve_actor_text(CIVILIANS_WORD, country=iso)
 
 
 #: «من جنوده», «عناصرها»: a side's own ranks, with a pronoun for the side (folded keys)
@@ -787,7 +771,7 @@ def _in_actor(view: DocView, p: Located) -> bool:
     if inside is None:
         inside = view.cache["places_in_actors"] = frozenset(
             (q.nstart, q.nend) for q in view.places for a in view.actors
-            if a.nstart <= q.nstart and q.nend <= a.nend and not _is_site(view, a))
+            if a.nstart <= q.nstart and q.nend <= a.nend and not is_site(view, a))
     return (p.nstart, p.nend) in inside  # type: ignore[operator]
 
 
@@ -867,8 +851,8 @@ def _dual_head(view: DocView, x: Located) -> bool:
     return text.lstrip("وبلف").startswith(_DUAL_HEADS) or bool(before and before[0].lstrip("وبلف") in _DUAL_HEADS)
 
 
-def _fold_back_references(view: DocView, drafts: list[Draft]) -> list[Draft]:
-    """A casualty told of «the incident» (:func:`_back_reference`) adds its dead and wounded to the violent
+def _fold_back_references(drafts: list[Draft]) -> list[Draft]:
+    """A casualty told of «the incident» (:func:`marsad.events.detect.back_reference`) adds its dead and wounded to the violent
     event told last before it, instead of making an event of its own."""
     out: list[Draft] = []
     for d in drafts:
