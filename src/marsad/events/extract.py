@@ -898,9 +898,9 @@ def _claims(view: DocView, mentions: list[Mention]) -> list[tuple[Located, Menti
         sa, sb = view.sentences[view.sentence_index(t.nstart)] if view.sentences else (0, len(view.key))
         return sa, sb, [m for m in mentions if sa <= m.nstart < sb]
 
-    firsts = _claim_heads()
+    heads = _claim_heads()
     for i, t in enumerate(toks):
-        if t.key not in firsts:
+        if t.key not in heads:
             continue
         two = f"{t.key} {toks[i + 1].key}" if i + 1 < len(toks) else ""
         if two in before_cues or t.key in before_cues:
