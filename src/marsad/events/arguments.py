@@ -117,7 +117,7 @@ def _segment_roles(view: DocView, men: Mention) -> Roles:
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
              and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
              and not (men.sub not in _TERRITORY_SUBS and _controller(view, a)) and not _pretext(view, a)
-             and not _source_affiliation(view, a)]
+             and not _source_affiliation(view, a) and not _civilian_speaker(view, a)]
     cands = _appositions(view, cands)
     if not cands:
         return roles
@@ -339,6 +339,17 @@ def _source_affiliation(view: DocView, a: Located) -> bool:
         if w[i].lstrip("و") in _SOURCE_NOUNS and w[i + 1] in ("في", "من", "باسم"):
             return True
     return False
+
+
+def _civilian_speaker(view: DocView, a: Located) -> bool:
+    """«وقال ناشطون إن الغارة …», «أفاد سكان بأن …»: people who report what they saw are its source, not a party."""
+    if actor_of(a).category != 7:
+        return False
+    before = view.words_before(a.nstart - len(view.clitic_prefix(a.nstart)), 1)
+    v = vocab()
+    if not before or before[0].lstrip("وف") not in v.speech_verbs:
+        return False
+    return any(w in v.complementizers for w in view.words_after(a.nend, 3))
 
 
 def _pretext(view: DocView, a: Located) -> bool:

@@ -412,8 +412,10 @@ def _segments(view: DocView, ms: list[Mention]) -> None:
 
 #: connectives right before a trigger that open a new incident's clause (folded word pairs)
 _NEW_CLAUSE = frozenset({"تزامنا مع", "بالتزامن مع", "بالاضافه الي", "اضافه الي"})
-_CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "في حين", "بعد", "عقب", "اثر", "وذلك",
+_CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "بعد", "عقب", "اثر", "وذلك",
                            "حين", "عندما", "اذ"})
+#: two-word clause openers (folded): «في حين», «فضلاً عن» another incident
+_CLAUSE_PAIRS = frozenset({"في حين", "فضلا عن", "علاوه علي"})
 
 
 def _clause_break(view: DocView, a: int, b: int) -> int:
@@ -429,10 +431,18 @@ def _clause_break(view: DocView, a: int, b: int) -> int:
     if i < j - 2 and f"{toks[j - 2].key.lstrip('و')} {toks[j - 1].key}" in _NEW_CLAUSE:
         return toks[j - 2].nstart  # «… وقتلت المعارضة 3 جنود، تزامناً مع قصف …»: all before it is the first's
     comma = None
+    outcome = vocab().context["outcome"]
     while i < len(view.tokens) and view.tokens[i].nstart < b:
         t = view.tokens[i]
         k = t.key
+        if k.lstrip("و") in outcome:
+            # «مجزرة اقترفتها قوات الاحتلال في …، وأدّت إلى استشهاد 9 …»: the toll clause is the first's
+            comma = None
+            i += 1
+            continue
         if k in _CLAUSE_WORDS or (k.startswith("و") and len(k) > 3 and k[1:] in _CLAUSE_WORDS):
+            return t.nstart
+        if i + 1 < len(toks) and f"{k.lstrip('و')} {toks[i + 1].key}" in _CLAUSE_PAIRS:
             return t.nstart
         if k.startswith("و") and len(k) > 3 and i > 0 and view.tokens[i - 1].key in (",", ";"):
             return t.nstart

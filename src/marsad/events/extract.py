@@ -60,12 +60,15 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     view = DocView.of(doc)
     drafts: list[Draft] = []
     mentions = find_mentions(view)
+    told: set[str] = set()  # the trigger words told so far
     for men in mentions:
+        word = view.key[men.nstart:men.nend]
         if men.modality in SUPPRESS and men.modality not in SOFT and men.modality != REFERENCE:
             continue
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
-        drafts.extend(_drafts(view, men))
+        drafts.extend(_drafts(view, men, again=word in told))
+        told.add(word)
     drafts = _fold_back_references(drafts)
     claims = _claims(view, mentions) if any(d.event.event_type in CLAIMABLE for d in drafts) else []
     _claimed_attackers(view, drafts, claims, direct_only=True)  # before dedup: the claimed telling joins the rest
@@ -86,7 +89,8 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
 # --------------------------------------------------------------------------- drafts
 
 
-def _drafts(view: DocView, men: Mention) -> list[Draft]:
+def _drafts(view: DocView, men: Mention, *, again: bool = False) -> list[Draft]:
+    """The drafts of one trigger mention (``again``: its word was told before in the document)."""
     doc = view.doc
     roles = assign_roles(view, men)
     sub = _adjust_sub(men, roles)
@@ -101,6 +105,10 @@ def _drafts(view: DocView, men: Mention) -> list[Draft]:
     if men.modality == REFERENCE and found != "segment":
         return []
     fold_only = False  # a back-reference that stands only as the dead of the incident before it
+    if again and found != "segment" and men.event_type in VIOLENT and men.trigger.pos == "n" and view.clitic_prefix(men.nstart).endswith("ال"):
+        # «مجزرة اقترفتها قوات الاحتلال في … خلال مواجهات على المجزرة», «… وأضاف أن الغارة أدت إلى مقتل …»:
+        # the word told again with the article and without a place of its own is the incident told before
+        backref = fold_only = True
     if found in ("article", "") and not men.strong and not _told_by_verb(men, roles) \
             and not _told_in_lead(view, men, roles) and not _told_toll(view, men):
         if not backref:
@@ -863,7 +871,13 @@ def _fold_back_references(drafts: list[Draft]) -> list[Draft]:
                 p.killed.extend(d.killed)
                 p.vague_killed.extend(d.vague_killed)
                 p.injured.extend(d.injured)
-                p.event.evidence.extend(e for e in d.event.evidence if e.role in ("trigger", "fatalities"))
+                roles = ("trigger", "fatalities")
+                if p.event.actor2 is None and d.event.actor2 is not None and d.event.actor2 != p.event.actor1 \
+                        and d.event.event_type in VIOLENT:
+                    # «… وقال ناشطون إن الغارة أسفرت عن مقتل 3 مدنيين»: who died there is who was struck
+                    p.event.actor2 = d.event.actor2
+                    roles = ("trigger", "fatalities", "actor2")
+                p.event.evidence.extend(e for e in d.event.evidence if e.role in roles)
                 continue
             if d.backref == 2:
                 continue  # no incident before it, and too little of its own to be one

@@ -59,6 +59,8 @@ class Vocab:
     context: dict[str, frozenset[str]]
     context_lex: Lexicon[Cue]
     glued: Any  # an ahocorasick automaton of strong trigger keys, for words written without a space
+    #: the reporting verbs of attribution.json, folded («قال», «أفاد» …)
+    speech_verbs: frozenset[str] = frozenset()
 
 
 #: shortest trigger key looked for inside words glued to their neighbour («غارةعلى»)
@@ -167,4 +169,4 @@ def vocab() -> Vocab:
     if glue:
         auto.make_automaton()
     return Vocab(trig, weap, mlex, windows, _folded(mod["override"]), clex, nlex, _folded(num["tens"]), alex,
-                 _folded(att["complementizers"]), context, xlex, auto)
+                 _folded(att["complementizers"]), context, xlex, auto, _folded(att["verbs"]))
