@@ -109,11 +109,31 @@ def _distinct(a: Place | None, b: Place | None) -> bool:
     return a.name != b.name
 
 
+_ONE_SIDED = frozenset({"Battles", "Violence against civilians"})
+
+
+def _one_sided_clash(x: Draft, y: Draft) -> bool:
+    """«استشهد 5 مدنيين إثر هجوم مسلح من قبل مسلحي داعش في …» told beside «أطلق عناصر داعش النار على المدنيين
+    في …»: a clash word with no armed side against the doer, in the same place (or inside it) on the same day
+    as an attack on civilians by the same doer or an unnamed one, is that attack."""
+    battle, attack = (x, y) if x.event.event_type == "Battles" else (y, x)
+    eb, ea = battle.event, attack.event
+    if (eb.actor2 is not None and eb.actor2.category != 7) or ea.actor2 is None or ea.actor2.category != 7:
+        return False
+    if _same_actor(eb.actor1, ea.actor1) is False:
+        return False
+    if not (same_place(eb.location, ea.location) or contains(eb.location, ea.location)) or eb.date != ea.date:
+        return False
+    return not (battle.split or attack.split)
+
+
 def compatible(x: Draft, y: Draft) -> bool:
     """Could drafts x and y be mentions of one incident?"""
     ex, ey = x.event, y.event
     if ex.event_type != ey.event_type:
         pair = {ex.event_type, ey.event_type}
+        if pair == _ONE_SIDED:
+            return _one_sided_clash(x, y)
         if not (pair == {"Battles", "Explosions/Remote violence"} and x.sentence == y.sentence):
             return False
         battle = x if ex.event_type == "Battles" else y
@@ -148,7 +168,11 @@ def compatible(x: Draft, y: Draft) -> bool:
 def merge_into(x: Draft, y: Draft) -> None:
     """Fold draft y into draft x."""
     ex, ey = x.event, y.event
-    if ey.event_type != ex.event_type and x.specific != y.specific:
+    if {ex.event_type, ey.event_type} == _ONE_SIDED:
+        if ey.event_type == "Violence against civilians":  # the attack on civilians is what happened
+            ex.event_type, ex.sub_event_type = ey.event_type, ey.sub_event_type
+            x.specific = y.specific
+    elif ey.event_type != ex.event_type and x.specific != y.specific:
         if y.specific:  # «بهجوم بطائرة مسيّرة»: the weapon's type beats a generic attack word's default
             ex.event_type, ex.sub_event_type = ey.event_type, ey.sub_event_type
             x.specific = True
