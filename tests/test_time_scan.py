@@ -39,7 +39,11 @@ def test_chain_matches_equal_the_regular_expression(s: str) -> None:
 
 def test_examples() -> None:
     assert _years_only("في عام 2019 ثم في 1990، وفي 2020") == [(7, 11), (18, 22)]  # not after «وفي»
-    assert [m.group(0) for m in _chain_matches("قتل قبل ثلاثه ايام من الهجوم وبعد يومين")] == ["قبل ثلاثه ايام من"]
+    # after «و»/«ف» too («وقبل نحو اسبوعين»); a hedge («نحو») may stand before the figure
+    assert [m.group(0) for m in _chain_matches("قتل قبل ثلاثه ايام من الهجوم وبعد يومين")] == [
+        "قبل ثلاثه ايام من", "بعد يومين"]
+    assert [m.group(0) for m in _chain_matches("وقبل نحو اسبوعين, اعلنت")] == ["قبل نحو اسبوعين"]
+    assert _chain_matches("تقبل يومين") == []  # not inside a word
 
 
 _NUMERIC = st.text(alphabet=st.sampled_from(list("0123456789٣-/_xحل ²")), max_size=40)

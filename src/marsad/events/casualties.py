@@ -18,7 +18,8 @@ from functools import lru_cache
 from marsad import resources
 from marsad.events.view import DocView
 from marsad.events.vocab import Cue, vocab
-from marsad.text import fold
+from marsad.lexicon import Match
+from marsad.text import fold, is_proclitic, normalize
 
 #: figures above this told beside a smaller one are cumulative tolls («قتل 20 … وقتل 3404 منذ بداية الحرب»)
 MAX_FIGURE = 1000
@@ -43,8 +44,54 @@ class Casualties:
 def _matches(view: DocView, name: str):
     if name not in view.cache:
         v = vocab()
-        view.cache[name] = v.casualties.find(view.nt) if name == "cas" else v.numbers.find(view.nt)
+        if name == "cas":
+            found = v.casualties.find(view.nt)
+            glued = _glued(view, found)
+            view.cache[name] = sorted(found + glued, key=lambda m: m.nstart) if glued else found
+        else:
+            view.cache[name] = v.numbers.find(view.nt)
     return view.cache[name]
+
+
+def casualty_cues(view: DocView) -> list:
+    """The document's casualty cues (death, injury and «no casualties» words), found once per document."""
+    return _matches(view, "cas")  # type: ignore[no-any-return]
+
+
+#: death and injury nouns looked for at the end of a word glued to the one before it («أسفر عنمقتل»,
+#: «أعلنت سلطات الإقليممقتل 3»: a page that lost a tag between them) (folded)
+_GLUED = ("مقتل", "استشهاد", "اصابه")
+
+
+@lru_cache(maxsize=1)
+def _glued_entries() -> dict[str, Match]:
+    out = {}
+    for k in _GLUED:
+        hits = [m for m in vocab().casualties.find(normalize(k)) if m.nstart == 0 and m.key == k]
+        if hits:
+            out[k] = hits[0]
+    return out
+
+
+def _glued(view: DocView, found: list) -> list:
+    """Casualty nouns closing a word that holds the word before them (at least two letters, no clitic)."""
+    key = view.key
+    entries = _glued_entries()
+    taken = {m.nstart for m in found}
+    out = []
+    for k, entry in entries.items():
+        i = key.find(k)
+        while i != -1:
+            b = i + len(k)
+            if i > 1 and key[i - 1].isalpha() and (b == len(key) or not key[b].isalpha()) and i not in taken:
+                ws = i
+                while ws > 0 and key[ws - 1].isalpha():
+                    ws -= 1
+                if i - ws >= 2 and not is_proclitic(key[ws:i]):
+                    s, e = view.nt.to_original(i, b)
+                    out.append(Match(s, e, i, b, view.doc.text[s:e], entry.key, entry.payloads, ""))
+            i = key.find(k, b)
+    return out
 
 
 def number_cues(view: DocView) -> list:
@@ -206,16 +253,25 @@ def _and_others(view: DocView, npos: int, nums) -> tuple[int, int]:
 
 
 def _coordinated(view: DocView, npos: int) -> int:
-    """«مقتل امرأة وطفلها» → 2, «مقتل رجل وطفليه» → 3: people joined by «و» after a death word."""
-    words = view.words_after(npos, 5)
+    """«مقتل امرأة وطفلها» → 2, «مقتل رجل وطفليه» → 3, «مقتل مسؤول كبير في الحزب ومقاتل وسائق السيارة» → 3:
+    people joined by «و» after a death word, each with the words that describe it."""
+    words = view.words_after(npos, COORDINATED_WORDS)
     people = _persons()
     n = 1
     for w in words[1:]:
-        if not w.startswith("و") or w[1:] not in people:
-            break
+        if not w[:1].isalpha() or w.isdigit():
+            break  # punctuation or a figure ends the list
+        if not w.startswith("و"):
+            continue  # a word describing the last person («كبير في الحزب»)
         stem = w[1:]
+        if stem not in people:
+            break  # «… وإصابة طفل»: another phrase
         n += 2 if stem.endswith(("يه", "يها", "ين", "ان")) and len(stem) > 4 else 1
     return n
+
+
+#: words after a death word within which the people it counts one by one are looked for
+COORDINATED_WORDS = 9
 
 
 #: «لقي … مصرعهم/حتفهم»: the verb that opens a death phrase whose figure stands inside it

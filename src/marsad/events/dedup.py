@@ -122,7 +122,8 @@ def _one_sided_clash(x: Draft, y: Draft) -> bool:
         return False
     if _same_actor(eb.actor1, ea.actor1) is False:
         return False
-    if not (same_place(eb.location, ea.location) or contains(eb.location, ea.location)) or eb.date != ea.date:
+    if eb.date is None or eb.date != ea.date \
+            or not (same_place(eb.location, ea.location) or contains(eb.location, ea.location)):
         return False
     return not (battle.split or attack.split)
 

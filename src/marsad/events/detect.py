@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 
+from marsad.events.casualties import casualty_cues
 from marsad.events.modality import modality_of
 from marsad.events.view import DocView, entity_of
 from marsad.events.vocab import Trigger, vocab
@@ -68,9 +69,7 @@ def find_mentions(view: DocView) -> list[Mention]:
         return []
     weapons = v.weapons.find(nt)
     support = v.context_lex.find(nt)
-    if "cas" not in view.cache:
-        view.cache["cas"] = v.casualties.find(nt)
-    casualties = view.cache["cas"]
+    casualties = casualty_cues(view)
     covered = bytearray(len(view.key) + 1)
     for x in (*view.actors, *view.places, *view.dates):
         covered[x.nstart:x.nend] = b"\x01" * (x.nend - x.nstart)

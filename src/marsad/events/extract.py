@@ -591,9 +591,9 @@ def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
     a, _ = view.sentences[men.sentence]
     for d in view.dates:
         # «وفي 25 آذار الحالي، أفادت مصادر … بسقوط صواريخ»: a date that opens the sentence frames all of it
-        if a <= d.nstart and d.nend <= men.seg_start and isinstance(d.obj, DateMention) \
+        if a <= d.nstart and d.nend <= men.nstart and isinstance(d.obj, DateMention) \
                 and d.obj.value is not None and d.obj.precision <= 2 \
-                and all(w in _FRAME_WORDS for w in view.words_before(d.nstart, 3, a)):
+                and all(w in _FRAME_WORDS for w in view.words_before(d.nstart, FRAME_SPAN, a)):
             return d.obj
     if men.sentence == 0:
         return None
@@ -606,8 +606,11 @@ def _paragraph_date(view: DocView, men: Mention) -> DateMention | None:
     return None
 
 
-#: words that may stand before a date opening a sentence («وفي 25 آذار …», «ومساء أمس …»)
-_FRAME_WORDS = frozenset({"و", "في", "وفي", "ف", "ثم", "منذ", "ومنذ"})
+#: words that may stand before a date opening a sentence («وفي 25 آذار …», «ومساء أمس …», «وقبل ذلك، في الـ6
+#: من الشهر نفسه، قالت مصادر إن …») (folded)
+_FRAME_WORDS = frozenset({"و", "في", "وفي", "ف", "ثم", "منذ", "ومنذ", "قبل", "وقبل", "بعد", "وبعد", "ذلك", ","})
+#: most words before a date that opens its sentence
+FRAME_SPAN = 5
 
 
 def _split(total: int, n: int, i: int) -> int:
@@ -978,8 +981,12 @@ def _claimed_attackers(view: DocView, drafts: list[Draft], claims: list[tuple[Lo
             at_o = view.original(at, at + 1)[0]
             told = [d for d in drafts if d.event.event_type in CLAIMABLE and firsts[id(d)] < at_o]
             told = [d for d in told if m is not None and d.event.sub_event_type == m.sub] or told
-            target = max(told, key=lambda d: firsts[id(d)]) if told else None
-            hits = [target] if target is not None and target in open_ else []
+            if any(w.lstrip("و") in _PLURAL_REFERENCES for w in (*view.words_before(at, 3), *view.words_after(at, 5))):
+                # «التفجيرات التي تبناها التنظيم», «يعلن مسؤوليته عن التفجيرين»: every one told before
+                hits = [d for d in told if d in open_]
+            else:
+                target = max(told, key=lambda d: firsts[id(d)]) if told else None
+                hits = [target] if target is not None and target in open_ else []
         for d in hits:
             ev = d.event
             if ev.actor1 is None or ev.actor1.id == UNIDENTIFIED_ID:
@@ -991,6 +998,9 @@ def _claimed_attackers(view: DocView, drafts: list[Draft], claims: list[tuple[Lo
                     ev.evidence = [e for e in ev.evidence if e.role != "actor2"]
 
 
+#: plural and dual back-references to attacks told before («وتأتي التفجيرات، التي تبناها التنظيم …») (folded)
+_PLURAL_REFERENCES = frozenset({"التفجيرات", "التفجيرين", "الهجمات", "الهجومين", "الاعتداءات", "الاعتداءين",
+                                "العمليات", "العمليتين", "الانفجارات", "الانفجارين"})
 #: event types whose attacker may be named by a claim of responsibility
 CLAIMABLE = frozenset({"Explosions/Remote violence", "Violence against civilians"})
 #: the registry id of the "Unidentified Armed Group"
