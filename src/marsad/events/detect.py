@@ -108,6 +108,7 @@ def find_mentions(view: DocView) -> list[Mention]:
     _segments(view, out)
     for men in out:
         _refine(view, men, weapons)
+    _share_kind(out)
     kept: list[Mention] = []
     for men in out:
         if men.trigger.weak and not _supported(view, men, weapons, support, casualties) \
@@ -480,6 +481,19 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
     if SUB_TO_TYPE[men.trigger.sub] == "Violence against civilians" and sub == "Armed clash":
         return  # «برصاص» after «مقتل»: still an attack until the victims say otherwise
     men.sub = sub
+
+
+def _share_kind(ms: list[Mention]) -> None:
+    """«استهدفت المقاومة قاعدة حقل العمر وقاعدة الشدادي عبر طائرات مسيّرة»: a generic trigger that shares its
+    segment with a specific one of the same event type (one incident told in one clause) and found no weapon of
+    its own takes that one's sub-type."""
+    for men in ms:
+        if not men.trigger.generic or men.weapon is not None:
+            continue
+        kin = [o for o in ms if o is not men and not o.trigger.generic and o.sentence == men.sentence
+               and o.seg_start == men.seg_start and o.seg_end == men.seg_end and o.event_type == men.event_type]
+        if kin:
+            men.sub = kin[0].sub
 
 
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
