@@ -392,7 +392,8 @@ def _segments(view: DocView, ms: list[Mention]) -> None:
             joined.append(False)
             continue
         cut = _clause_break(view, p.nend, q.nstart)
-        if cut == q.nstart and p.event_type == q.event_type:
+        if p.event_type == q.event_type and (cut == q.nstart or view.clitic_prefix(q.nstart) in _INSTRUMENT):
+            # («قصفت القاعدة، في الشدادي، بالطائرات المسيرة»: the weapon the verb was done with)
             joined.append(True)
             continue
         joined.append(False)
@@ -410,6 +411,8 @@ def _segments(view: DocView, ms: list[Mention]) -> None:
         i = j + 1
 
 
+#: the clitics of an instrument («بالطائرات المسيرة», «بقذائف»): such a trigger tells how the one before was done
+_INSTRUMENT = frozenset({"ب", "بال"})
 #: connectives right before a trigger that open a new incident's clause (folded word pairs)
 _NEW_CLAUSE = frozenset({"تزامنا مع", "بالتزامن مع", "بالاضافه الي", "اضافه الي"})
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم", "لكن", "بعد", "عقب", "اثر", "وذلك",
