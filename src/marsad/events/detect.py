@@ -47,6 +47,8 @@ class Mention:
     notes: list[str] = field(default_factory=list)
     #: extra specificity: the trigger's own wording tells an incident («خرج المتظاهرون», «قام جنود … باغتصابها»)
     told: int = 0
+    #: the other readings of the trigger's word, of other event types («اعتداء»: mob violence, or an attack)
+    alts: tuple[Trigger, ...] = ()
 
     @property
     def event_type(self) -> str:
@@ -104,17 +106,19 @@ def find_mentions(view: DocView) -> list[Mention]:
         si = view.sentence_index(m.nstart)
         if si in repeated:
             continue
-        out.append(Mention(trig, m.nstart, m.nend, si, trig.sub))
+        alts = tuple(t for t in payloads if t.event_type != trig.event_type)
+        out.append(Mention(trig, m.nstart, m.nend, si, trig.sub, alts=alts))
     _segments(view, out)
     for men in out:
         _refine(view, men, weapons)
-    _share_kind(out)
     kept: list[Mention] = []
     for men in out:
         if men.trigger.weak and not _supported(view, men, weapons, support, casualties) \
                 and not back_reference(view, men):  # (the dead of «the incident» told before: kept to be folded in)
-            continue
+            if not _other_reading(view, men, weapons, support, casualties):
+                continue
         kept.append(men)
+    _share_kind(kept)
     # casualty-only triggers: dropped when another trigger of the sentence tells the incident
     by_sent: dict[int, list[Mention]] = {}
     for men in kept:
@@ -484,6 +488,21 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
     if SUB_TO_TYPE[men.trigger.sub] == "Violence against civilians" and sub == "Armed clash":
         return  # «برصاص» after «مقتل»: still an attack until the victims say otherwise
     men.sub = sub
+
+
+def _other_reading(view: DocView, men: Mention, weapons, support, casualties) -> bool:
+    """«تعرضت ثكنة … لاعتداء أسفر عن مقتل ثلاثة جنود»: a word whose first reading found no support (no crowd for
+    mob violence) takes another reading that has it; True when one is taken."""
+    first = men.trigger
+    for t in men.alts:
+        men.trigger, men.sub = t, t.sub
+        men.weapon = None
+        _refine(view, men, weapons)
+        if not t.weak or _supported(view, men, weapons, support, casualties):
+            men.alts = ()
+            return True
+    men.trigger, men.sub, men.weapon = first, first.sub, None
+    return False
 
 
 def _share_kind(ms: list[Mention]) -> None:
