@@ -491,7 +491,7 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
 
 
 def _other_reading(view: DocView, men: Mention, weapons, support, casualties) -> bool:
-    """«تعرضت ثكنة … لاعتداء أسفر عن مقتل ثلاثة جنود»: a word whose first reading found no support (no crowd for
+    """«تعرض موقع للجيش لاعتداء قتل فيه جنديان»: a word whose first reading found no support (no crowd for
     mob violence) takes another reading that has it; True when one is taken."""
     first = men.trigger
     for t in men.alts:

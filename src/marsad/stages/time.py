@@ -87,6 +87,8 @@ def vocab() -> _Vocab:
 # --------------------------------------------------------------------------- helpers
 
 _SAME_MONTH = re.compile(r"(?:ال\s?)?(\d{1,2})\s+من\s+(?:الشهر|شهر)\s+(?:نفسه|ذاته)")
+#: what follows an ordinal day of «the same month» («السادس من الشهر نفسه»)
+_SAME_MONTH_AFTER = re.compile(r"\s+من\s+(?:الشهر|شهر)\s+(?:نفسه|ذاته)")
 _NUM_BEFORE = re.compile(r"(?:^|(?<=[\s(]))((?:ال\s?)?(\d{1,2}))\s*(?:من\s+(?:شهر\s+)?|-\s*)?$")
 _YEAR_AFTER = re.compile(r"^\s*[,،]?\s*(?:(?:من\s+)?(?:عام|سنه|العام)\s+)?(\d{4})(?:\s*(?:هـ|ه|م)\b)?")
 _ALT_MONTH = re.compile(r"^\s*(?:/|\(|-)\s*")
@@ -265,12 +267,16 @@ def find_dates(nt: NormText, published: date | None) -> list[DateMention]:
 
     if "شهر نفس" in key or "شهر ذات" in key:
         # «في 22 من الشهر نفسه»: a day of the month of the date told last before it
-        for m in _SAME_MONTH.finditer(key):
-            day = int(m.group(1))
-            told = [(x, v) for x, _, v, p, _ in out if x < m.start() and v is not None and p <= MONTH]
+        same: list[tuple[int, int, int]] = [(m.start(), m.end(), int(m.group(1))) for m in _SAME_MONTH.finditer(key)]
+        for o in ords.values():  # «في السادس من الشهر نفسه»
+            g = _SAME_MONTH_AFTER.match(key, o.nend)
+            if g is not None:
+                same.append((o.nstart, g.end(), o.payloads[0].value))
+        for a, b, day in sorted(same):
+            told = [(x, v) for x, _, v, p, _ in out if x < a and v is not None and p <= MONTH]
             if told and 1 <= day <= 31:
                 ref = max(told)[1]
-                add(m.start(), m.end(), _safe_date(ref.year, ref.month, day), 1, True)
+                add(a, b, _safe_date(ref.year, ref.month, day), 1, True)
     mentions = []
     for a, b, value, prec, rel in sorted(out):
         s, e = nt.to_original(a, b)
