@@ -423,6 +423,7 @@ _CLAUSE_WORDS = frozenset({"فيما", "بينما", "كما", "حيث", "ثم",
                            "حين", "عندما", "اذ"})
 #: two-word clause openers (folded): «في حين», «فضلاً عن» another incident
 _CLAUSE_PAIRS = frozenset({"في حين", "فضلا عن", "علاوه علي"})
+_CLAUSE_PAIR_HEADS = frozenset(w.split(" ")[0] for w in _CLAUSE_PAIRS)
 
 
 def _clause_break(view: DocView, a: int, b: int) -> int:
@@ -449,7 +450,8 @@ def _clause_break(view: DocView, a: int, b: int) -> int:
             continue
         if k in _CLAUSE_WORDS or (k.startswith("و") and len(k) > 3 and k[1:] in _CLAUSE_WORDS):
             return t.nstart
-        if i + 1 < len(toks) and f"{k.lstrip('و')} {toks[i + 1].key}" in _CLAUSE_PAIRS:
+        if k.lstrip("و") in _CLAUSE_PAIR_HEADS and i + 1 < len(toks) \
+                and f"{k.lstrip('و')} {toks[i + 1].key}" in _CLAUSE_PAIRS:
             return t.nstart
         if k.startswith("و") and len(k) > 3 and i > 0 and view.tokens[i - 1].key in (",", ";"):
             return t.nstart
