@@ -115,6 +115,18 @@ def test_glued_words_are_split_without_losing_offsets() -> None:
     assert [t.key for t in tokenize(normalize("مستشفى الشفاء"))] == ["مستشفي", "الشفاء"]
 
 
+def test_glued_names_are_cut_out() -> None:
+    """A name listed in charmap.json ``glued_names`` is cut from the words glued to it, clitics left on."""
+    s = "أفاد مراسلالميادينبأن مصادرللميادينوقوع غارة على مدينة الميادين وبالميادين وللميادين"
+    nt = normalize(s)
+    keys = [t.key for t in tokenize(nt)]
+    assert keys == ["افاد", "مراسل", "الميادين", "بان", "مصادر", "للميادين", "وقوع", "غاره", "علي", "مدينه",
+                    "الميادين", "وبالميادين", "وللميادين"]
+    for t in tokenize(nt):
+        assert s[t.start:t.end] and " " not in s[t.start:t.end]
+    assert (nt.text, list(nt.starts), list(nt.ends)) == _reference(s)
+
+
 def test_empty_and_nonarabic_inputs() -> None:
     assert normalize("").text == ""
     assert normalize("\u200b\u200f").text == ""
@@ -123,9 +135,9 @@ def test_empty_and_nonarabic_inputs() -> None:
 
 def _reference(s: str) -> tuple[str, list[int], list[int]]:
     """The plain per-character definition of normalization, to check the bulk path against."""
-    from marsad.text import _GLUE_RE, _clean_char
+    from marsad.text import _GLUE_RE, _clean_char, _name_cuts
 
-    cut = {m.end() for m in _GLUE_RE.finditer(s)}
+    cut = {m.end() for m in _GLUE_RE.finditer(s)} | _name_cuts(s)
     chars: list[tuple[str, int]] = []
     for i, ch in enumerate(s):
         for j, c in enumerate(_clean_char(ch)):

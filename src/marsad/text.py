@@ -140,7 +140,7 @@ def normalize(original: str) -> NormText:
     if pos < len(original):
         _slow(original, pos, len(original), parts, starts, ends)
     text = _replace_all("".join(parts), _ONE_TO_ONE)
-    if _GLUE_RE.search(original):
+    if _GLUE_RE.search(original) or any(g in original for g in _GLUED_STEMS):
         text, starts, ends = _unglue(original, text, starts, ends)
     if text and (text[0] in " \n" or text[-1] in " \n" or "  " in text or " \n" in text or "\n " in text
                  or "\n\n" in text):  # whitespace to trim or collapse (substring tests: no regex pass)
@@ -168,10 +168,39 @@ def _index(n: int) -> array:
 _GLUE_RE = re.compile("[\u0629\u0649\u064b-\u064d][\u064b-\u0652\u0670\u0640]*(?=[\u0621-\u064a])")
 
 
+#: names printed glued to the words around them (charmap.json ``glued_names``), without their article
+_GLUED_STEMS = tuple(n[2:] if n.startswith("ال") else n for n in _CHARMAP.get("glued_names", ()))
+_CLITIC_LETTERS = frozenset("وفبكل")
+
+
+def _name_cuts(original: str) -> set[int]:
+    """Where a glued name («مراسلالميادين», «للميادينوقوع», «مصادرللميادين») meets the word before or after it:
+    before its article (or the «لل» that stands for «ل» + article) when more than clitics precede it, and after it
+    when a letter follows."""
+    cut: set[int] = set()
+    for stem in _GLUED_STEMS:
+        i = original.find(stem)
+        while i != -1:
+            j = i + len(stem)
+            if j < len(original) and "\u0621" <= original[j] <= "\u064a":
+                cut.add(j)
+            if original[i - 2:i] in ("ال", "لل") and i >= 3:
+                ws = i - 2
+                while ws > 0 and "\u0621" <= original[ws - 1] <= "\u064a":
+                    ws -= 1
+                left = original[ws:i - 2]
+                if left and not (len(left) <= 2 and set(left) <= _CLITIC_LETTERS):
+                    cut.add(i - 2)
+            i = original.find(stem, j)
+    return cut
+
+
 def _unglue(original: str, text: str, starts: array, ends: array) -> tuple[str, array, array]:
     """Insert a space between glued words. The space maps to the source range of the character before it
     (like one character expanding into two), so every offset still slices the original."""
     cut = {m.end() for m in _GLUE_RE.finditer(original)}  # original index of each second word's first letter
+    if _GLUED_STEMS:
+        cut |= _name_cuts(original)
     out: list[str] = []
     ns, ne = array("i"), array("i")
     pos = 0
