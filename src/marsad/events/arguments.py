@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from marsad.events.attribution import attribution
 from marsad.events.casualties import number_cues
-from marsad.events.detect import Mention
+from marsad.events.detect import Mention, strike_heads
 from marsad.events.view import DocView, Located, entity_of
 from marsad.events.vocab import vocab
 from marsad.model import Actor
@@ -108,7 +108,23 @@ def assign_roles(view: DocView, men: Mention) -> Roles:
         if roles.actor1 is not None and roles.actor2 is None:
             roles.actor2 = roles.actor1
         roles.actor1 = own[0]
+    elif roles.actor1 is None and men.trigger.pos == "v":
+        # «تصدت الدفاعات الجوية السورية لعدوان …»: the subject written into the verb trigger is its doer
+        inside = [a for a in view.actors if men.nstart < a.nstart < men.nend]
+        if inside and inside[0] is not roles.actor2:
+            roles.actor1 = inside[0]
+    if men.sub == "Disrupted weapons use" and roles.actor1 is not None and _attack_phrase(view, roles.actor1):
+        # «… لعدوان جوي إسرائيلي … وأسقطت معظم الصواريخ»: the attack named is what was stopped, not who stopped it
+        if roles.actor2 is None:
+            roles.actor2 = roles.actor1
+        roles.actor1 = None
     return roles
+
+
+def _attack_phrase(view: DocView, a: Located) -> bool:
+    """An actor named by its attack («عدوان جوي إسرائيلي», «الغارات الروسية»)."""
+    first = view.key[a.nstart:a.nend].split(" ")[0]
+    return first in strike_heads() or (first.startswith("ال") and first[2:] in strike_heads())
 
 
 def _segment_roles(view: DocView, men: Mention) -> Roles:

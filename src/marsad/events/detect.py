@@ -84,7 +84,7 @@ def find_mentions(view: DocView) -> list[Mention]:
         if id(m) not in glued_ids and covered[m.nstart] and covered[m.nend - 1] and all(covered[m.nstart:m.nend]) \
                 and not ((m.nstart, m.nend) in whole_actor and any(
                     not t.weak and SUB_TO_TYPE[t.sub] in ("Protests", "Riots") for t in m.payloads)) \
-                and m.key.split(" ")[0] not in _strike_heads():
+                and m.key.split(" ")[0] not in strike_heads():
             # «تحرير» in «هيئة تحرير الشام», «فجر» in «فجر اليوم»: inside a name or a date (an attack noun that
             # opens an actor phrase, «غارات جوية إسرائيلية», stays the attack)
             continue
@@ -202,7 +202,7 @@ def back_reference(view: DocView, men: Mention) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _strike_heads() -> frozenset[str]:
+def strike_heads() -> frozenset[str]:
     """Attack nouns that open an actor phrase with a nationality (the actors stage's heads of kind "strike")."""
     from marsad.stages.actors import get_resources
 

@@ -93,7 +93,7 @@ def _drafts(view: DocView, men: Mention, *, again: bool = False) -> list[Draft]:
     """The drafts of one trigger mention (``again``: its word was told before in the document)."""
     doc = view.doc
     roles = assign_roles(view, men)
-    sub = _adjust_sub(men, roles)
+    sub = _adjust_sub(men, roles, view)
     if SUB_TO_TYPE[sub] in ("Protests", "Riots") and roles.actor2 is not None \
             and actor_of(roles.actor2).category in (5, 6) \
             and (roles.actor1 is None or actor_of(roles.actor1).category not in (5, 6)):
@@ -633,7 +633,12 @@ def _actor(view: DocView, x: Located) -> Actor:
 MASSACRE = ("مجزرة", "مجازر")
 
 
-def _adjust_sub(men: Mention, roles: Roles) -> str:
+#: verbs of confronting an attack, and the words of air defences that confront it in the air (folded)
+_CONFRONT = ("تصدت", "تصدي", "تصدى")
+_AIR_DEFENCE = ("الدفاعات الجويه", "الدفاع الجوي", "الدفاعات الارضيه", "المضادات الارضيه")
+
+
+def _adjust_sub(men: Mention, roles: Roles, view: DocView) -> str:
     """Generic attacks: civilians as targets make an attack on civilians, armed targets a clash."""
     sub = men.sub
     victim = actor_of(roles.actor2).category if roles.actor2 is not None else None
@@ -646,6 +651,9 @@ def _adjust_sub(men: Mention, roles: Roles) -> str:
     if SUB_TO_TYPE[sub] == "Battles" and 5 in (victim, doer):
         return "Violent demonstration"
     surface = men.trigger.surface
+    if sub == "Armed clash" and surface.startswith(_CONFRONT) and roles.actor1 is not None \
+            and any(w in view.key[roles.actor1.nstart:roles.actor1.nend] for w in _AIR_DEFENCE):
+        return "Disrupted weapons use"  # «الدفاعات الجوية السورية تصدت لأهداف معادية»: an interception
     if sub == "Armed clash" and victim == 7 and not surface.startswith(MUTUAL):
         return "Attack"  # one side fires on civilians: an attack, not a clash
     if men.trigger.generic and men.weapon is None and sub == "Attack" and victim is not None and victim != 7 \
