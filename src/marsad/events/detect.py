@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from marsad.events.modality import modality_of
 from marsad.events.view import DocView, entity_of
@@ -373,8 +374,12 @@ def _purpose(view: DocView, men: Mention) -> bool:
 
 
 def _best(payloads: tuple[Trigger, ...]) -> Trigger:
-    """Among triggers sharing a surface, prefer a specific, strong one."""
-    return sorted(payloads, key=lambda t: (t.weak, t.generic))[0]
+    """Among triggers sharing a surface, prefer a specific, strong one (the first of the least weak, then least
+    generic: what ``sorted(payloads, key=…)[0]`` gives, without sorting; most surfaces have one trigger)."""
+    return payloads[0] if len(payloads) == 1 else min(payloads, key=_WEAK_GENERIC)
+
+
+_WEAK_GENERIC = attrgetter("weak", "generic")
 
 
 def _segments(view: DocView, ms: list[Mention]) -> None:
