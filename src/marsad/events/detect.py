@@ -434,15 +434,16 @@ def _clause_break(view: DocView, a: int, b: int) -> int:
     if i < j - 2 and f"{toks[j - 2].key.lstrip('و')} {toks[j - 1].key}" in _NEW_CLAUSE:
         return toks[j - 2].nstart  # «… وقتلت المعارضة 3 جنود، تزامناً مع قصف …»: all before it is the first's
     comma = None
-    while i < len(view.tokens) and view.tokens[i].nstart < b:
-        t = view.tokens[i]
-        k = t.key
+    keys, starts = view.token_keys, view.token_starts  # = each token's key and nstart
+    n = len(keys)
+    while i < n and starts[i] < b:
+        k = keys[i]
         if k in _CLAUSE_WORDS or (k.startswith("و") and len(k) > 3 and k[1:] in _CLAUSE_WORDS):
-            return t.nstart
-        if k.startswith("و") and len(k) > 3 and i > 0 and view.tokens[i - 1].key in (",", ";"):
-            return t.nstart
+            return starts[i]
+        if k.startswith("و") and len(k) > 3 and i > 0 and keys[i - 1] in (",", ";"):
+            return starts[i]
         if k in (",", ";", ":"):
-            comma = t.nend
+            comma = view.token_ends[i]
         i += 1
     return comma if comma is not None else b
 
