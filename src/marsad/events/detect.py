@@ -142,8 +142,9 @@ def find_mentions(view: DocView) -> list[Mention]:
     # not cut the foiling's segment off from its places
     final = [m for m in final if m.modality != "foiled" or m.event_type == "Strategic developments"]
     _segments(view, final)
+    verbs = [(m, t) for m in raw if (t := _best(m.payloads)).pos == "v"]  # the verb triggers, for _acted_out
     for men in final:
-        if _demonstrators_act(view, men, support) or _acted_out(view, men, raw):
+        if _demonstrators_act(view, men, support) or _acted_out(view, men, verbs):
             men.told = 1
     return final
 
@@ -225,16 +226,15 @@ def _repeated_sentences(view: DocView) -> frozenset[int]:
 REPEAT_MIN_CHARS = 40
 
 
-def _acted_out(view: DocView, men: Mention, raw) -> bool:
+def _acted_out(view: DocView, men: Mention, verbs: list[tuple[Match, Trigger]]) -> bool:
     """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
     مفخخة متوقفة أمام المبنى انفجرت»), a demonstration verb takes it as its object just before it («فرقت
     الشرطة مظاهرة»), «تم» makes it a passive verb («تم اغتصابها»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
     if men.trigger.pos != "n":
         return False
     tj = view.token_containing(max(men.nstart, men.nend - 1))
-    for m in raw:
-        t = _best(m.payloads)
-        if t.pos != "v" or SUB_TO_TYPE[t.sub] != men.event_type:
+    for m, t in verbs:  # each verb trigger match of the document with its preferred trigger
+        if SUB_TO_TYPE[t.sub] != men.event_type:
             continue
         if men.nend <= m.nstart < men.seg_end and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
             return True
