@@ -249,12 +249,13 @@ def _collapse_ws(text: str, starts: array, ends: array) -> tuple[str, array, arr
     if lo >= hi:
         return "", ns, ne
     pos = lo
-    for m in _WS_INNER_RE.finditer(text, lo, hi):  # runs of two or more inside the trimmed text
+    flat = text.replace("\n", " ")  # the same length: a run of spaces in it is a run of [ \n] in the text
+    for m in _WS_RUN_RE.finditer(flat, lo, hi):  # runs of two or more inside the trimmed text
         a, b = m.span()
         out.append(text[pos:a])
         ns.extend(starts[pos:a])
         ne.extend(ends[pos:a])
-        out.append("\n" if "\n" in m.group() else " ")
+        out.append("\n" if "\n" in text[a:b] else " ")
         ns.append(starts[a])
         ne.append(ends[b - 1])
         pos = b
@@ -274,7 +275,10 @@ def _build_tables() -> tuple[re.Pattern[str], tuple[tuple[str, str], ...], tuple
 
 
 _BULK_RE, _ONE_TO_ONE, _FOLD_PAIRS = _build_tables()
-_WS_INNER_RE = re.compile(r"[ \n]{2,}")
+#: two or more spaces: over the text with its line breaks made spaces, the runs of whitespace to collapse. The
+#: same runs as ``[ \n]{2,}`` over the text itself, but led by a literal, so the regular expression engine skips to
+#: each one at C speed instead of trying a match at every space (a fifth of the instructions)
+_WS_RUN_RE = re.compile("  +")
 
 
 def fold(s: str) -> str:

@@ -69,9 +69,8 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
         last_stem = last_stem[1:]  # «بدورية للجيش العراقي»: a proclitic before the patient noun
     if prefix in ("ب",) and last in ("رصاص", "نيران"):
         return "agent"
-    for mk in ctx["agent"]:
-        if joined.endswith(mk) or (mk in ("قبل",) and last == "قبل"):
-            return "agent"
+    if joined.endswith(_agent_markers()) or (last == "قبل" and "قبل" in ctx["agent"]):
+        return "agent"
     if last == "من" and actor_of(x).id == "unidentified-armed-group":
         return "agent"  # «أصيب بطلق ناري من مجهولين»: unknown persons are the doers, never a side's ranks
     if last == "من" and len(words) >= 2 and (words[-2].isdigit() or words[-2] in ctx["patient"]
@@ -94,6 +93,12 @@ def _marker(view: DocView, x: Located, floor: int) -> str:
     if prefix.endswith("ل") or prefix.endswith("لل"):
         return "genitive"
     return ""
+
+
+@lru_cache(maxsize=1)
+def _agent_markers() -> tuple[str, ...]:
+    """The agent markers of the event vocabulary, as a tuple for one ``str.endswith`` test of them all."""
+    return tuple(vocab().context["agent"])
 
 
 def assign_roles(view: DocView, men: Mention) -> Roles:
@@ -130,10 +135,10 @@ def _attack_phrase(view: DocView, a: Located) -> bool:
 def _segment_roles(view: DocView, men: Mention) -> Roles:
     """actor1 / actor2 from the actors of the segment other than the trigger's own phrase."""
     roles = Roles()
+    territory = men.sub in _TERRITORY_SUBS
     cands = [a for a in view.actors if a.nstart >= men.seg_start and a.nend <= men.seg_end
              and not (a.nstart < men.nend and men.nstart < a.nend) and not _in_modal_phrase(view, a)
-             and not (men.sub not in _TERRITORY_SUBS and _controller(view, a)) and not _pretext(view, a)
-             and not _source_affiliation(view, a) and not _civilian_speaker(view, a)]
+             and not _no_party(view, a, territory)]
     cands = _appositions(view, cands)
     if not cands:
         return roles
@@ -355,6 +360,19 @@ def _source_affiliation(view: DocView, a: Located) -> bool:
         if w[i].lstrip("و") in _SOURCE_NOUNS and w[i + 1] in ("في", "من", "باسم"):
             return True
     return False
+
+
+def _no_party(view: DocView, a: Located, territory: bool) -> bool:
+    """Whether the words before an actor mention make it no party to an event of the segment: it controls the
+    place (unless the event is about territory, see :func:`_controller`), it is a pretext (:func:`_pretext`),
+    the body a source speaks from (:func:`_source_affiliation`) or civilians who report it (:func:`_civilian_speaker`).
+    Read once per mention and document."""
+    memo: dict[int, tuple[bool, bool]] = view.cache.setdefault("no_party", {})  # type: ignore[assignment]
+    got = memo.get(id(a))
+    if got is None:
+        got = memo[id(a)] = (_controller(view, a), _pretext(view, a) or _source_affiliation(view, a)
+                                  or _civilian_speaker(view, a))
+    return (got[0] and not territory) or got[1]
 
 
 def _civilian_speaker(view: DocView, a: Located) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 
 from marsad.events.casualties import casualty_cues
 from marsad.events.modality import modality_of
@@ -145,8 +146,9 @@ def find_mentions(view: DocView) -> list[Mention]:
     # not cut the foiling's segment off from its places
     final = [m for m in final if m.modality != "foiled" or m.event_type == "Strategic developments"]
     _segments(view, final)
+    verbs = [(m, t) for m in raw if (t := _best(m.payloads)).pos == "v"]  # the verb triggers, for _acted_out
     for men in final:
-        if _demonstrators_act(view, men, support) or _acted_out(view, men, raw):
+        if _demonstrators_act(view, men, support) or _acted_out(view, men, verbs):
             men.told = 1
     return final
 
@@ -228,16 +230,15 @@ def _repeated_sentences(view: DocView) -> frozenset[int]:
 REPEAT_MIN_CHARS = 40
 
 
-def _acted_out(view: DocView, men: Mention, raw) -> bool:
+def _acted_out(view: DocView, men: Mention, verbs: list[tuple[Match, Trigger]]) -> bool:
     """A noun trigger told as an act: a verb trigger of its event type follows it in its segment («سيارة
     مفخخة متوقفة أمام المبنى انفجرت»), a demonstration verb takes it as its object just before it («فرقت
     الشرطة مظاهرة»), «تم» makes it a passive verb («تم اغتصابها»), or «قام/أقدم … بـ» introduces it («قام عشرة جنود … باغتصابها»)."""
     if men.trigger.pos != "n":
         return False
     tj = view.token_containing(max(men.nstart, men.nend - 1))
-    for m in raw:
-        t = _best(m.payloads)
-        if t.pos != "v" or SUB_TO_TYPE[t.sub] != men.event_type:
+    for m, t in verbs:  # each verb trigger match of the document with its preferred trigger
+        if SUB_TO_TYPE[t.sub] != men.event_type:
             continue
         if men.nend <= m.nstart < men.seg_end and view.token_containing(m.nstart) - tj <= NOUN_VERB_WINDOW:
             return True
@@ -377,8 +378,12 @@ def _purpose(view: DocView, men: Mention) -> bool:
 
 
 def _best(payloads: tuple[Trigger, ...]) -> Trigger:
-    """Among triggers sharing a surface, prefer a specific, strong one."""
-    return sorted(payloads, key=lambda t: (t.weak, t.generic))[0]
+    """Among triggers sharing a surface, prefer a specific, strong one (the first of the least weak, then least
+    generic: what ``sorted(payloads, key=…)[0]`` gives, without sorting; most surfaces have one trigger)."""
+    return payloads[0] if len(payloads) == 1 else min(payloads, key=_WEAK_GENERIC)
+
+
+_WEAK_GENERIC = attrgetter("weak", "generic")
 
 
 def _segments(view: DocView, ms: list[Mention]) -> None:
@@ -440,23 +445,23 @@ def _clause_break(view: DocView, a: int, b: int) -> int:
         return toks[j - 2].nstart  # «… وقتلت المعارضة 3 جنود، تزامناً مع قصف …»: all before it is the first's
     comma = None
     outcome = vocab().context["outcome"]
-    while i < len(view.tokens) and view.tokens[i].nstart < b:
-        t = view.tokens[i]
-        k = t.key
+    keys, starts = view.token_keys, view.token_starts  # = each token's key and nstart
+    n = len(keys)
+    while i < n and starts[i] < b:
+        k = keys[i]
         if k.lstrip("و") in outcome:
             # «مجزرة اقترفتها قوات الاحتلال في …، وأدّت إلى استشهاد 9 …»: the toll clause is the first's
             comma = None
             i += 1
             continue
         if k in _CLAUSE_WORDS or (k.startswith("و") and len(k) > 3 and k[1:] in _CLAUSE_WORDS):
-            return t.nstart
-        if k.lstrip("و") in _CLAUSE_PAIR_HEADS and i + 1 < len(toks) \
-                and f"{k.lstrip('و')} {toks[i + 1].key}" in _CLAUSE_PAIRS:
-            return t.nstart
-        if k.startswith("و") and len(k) > 3 and i > 0 and view.tokens[i - 1].key in (",", ";"):
-            return t.nstart
+            return starts[i]
+        if k.lstrip("و") in _CLAUSE_PAIR_HEADS and i + 1 < n and f"{k.lstrip('و')} {keys[i + 1]}" in _CLAUSE_PAIRS:
+            return starts[i]
+        if k.startswith("و") and len(k) > 3 and i > 0 and keys[i - 1] in (",", ";"):
+            return starts[i]
         if k in (",", ";", ":"):
-            comma = t.nend
+            comma = view.token_ends[i]
         i += 1
     return comma if comma is not None else b
 

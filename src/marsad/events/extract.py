@@ -14,6 +14,7 @@ This is the whole event logic behind the ``events`` stage:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -788,10 +789,25 @@ def _in_actor(view: DocView, p: Located) -> bool:
     site's name, «قاعدة حقل العمر الأميركية», does say where)."""
     inside = view.cache.get("places_in_actors")
     if inside is None:
-        inside = view.cache["places_in_actors"] = frozenset(
-            (q.nstart, q.nend) for q in view.places for a in view.actors
-            if a.nstart <= q.nstart and q.nend <= a.nend and not is_site(view, a))
+        inside = view.cache["places_in_actors"] = _places_in_actors(view)
     return (p.nstart, p.nend) in inside  # type: ignore[operator]
+
+
+def _places_in_actors(view: DocView) -> frozenset[tuple[int, int]]:
+    """The ranges of the places that lie inside an actor mention other than a site's.
+
+    An actor that holds a place starts at or before it and, being no longer than the longest actor mention,
+    no earlier than that length before the place's end: actors are sorted by start, so two bisections find the
+    few to test."""
+    starts = [a.nstart for a in view.actors]
+    longest = max((a.nend - a.nstart for a in view.actors), default=0)
+    out: set[tuple[int, int]] = set()
+    for q in view.places:
+        for a in view.actors[bisect_left(starts, q.nend - longest):bisect_right(starts, q.nstart)]:
+            if q.nend <= a.nend and not is_site(view, a):
+                out.add((q.nstart, q.nend))
+                break
+    return frozenset(out)
 
 
 def _same_place_obj(a: Place | None, b: Place) -> bool:

@@ -632,12 +632,12 @@ class Geocoder:
         if total > 0:
             cc = ctx.countries.get(e.country, 0) - (1 if own is not None and own.country == e.country else 0)
             if cc > 0 and e.country:
-                parts["country"] = round(2.0 * cc / total, 3)
+                parts["country"] = _ratio(2.0, cc, total)
             if e.admin1:
                 k = (e.country, e.admin1)
                 a1 = ctx.admin1.get(k, 0) - (1 if own is not None and (own.country, own.admin1) == k else 0)
                 if a1 > 0:
-                    parts["admin1"] = round(0.5 * a1 / total, 3)
+                    parts["admin1"] = _ratio(0.5, a1, total)
             if e.feature not in _AREAL:
                 best_km = 1e9
                 elat, elon, eid = e.lat, e.lon, e.id
@@ -803,6 +803,13 @@ class Geocoder:
 def _by_score(c: Candidate) -> tuple[float, str]:
     """Best score first, then by id (a stable, total order)."""
     return (-c.score, c.entry.id)
+
+
+@lru_cache(maxsize=4096)
+def _ratio(weight: float, n: int, total: int) -> float:
+    """``round(weight * n / total, 3)``, memoized: the counts are small and come back in every article, and
+    ``round`` to three decimals writes and parses a decimal string (thousands of instructions a call)."""
+    return round(weight * n / total, 3)
 
 
 @dataclass(slots=True)
