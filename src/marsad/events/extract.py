@@ -654,7 +654,7 @@ def _adjust_sub(men: Mention, roles: Roles, view: DocView) -> str:
     surface = men.trigger.surface
     if sub == "Armed clash" and surface.startswith(_CONFRONT) and roles.actor1 is not None \
             and any(w in view.key[roles.actor1.nstart:roles.actor1.nend] for w in _AIR_DEFENCE):
-        return "Disrupted weapons use"  # «الدفاعات الجوية السورية تصدت لأهداف معادية»: an interception
+        return "Disrupted weapons use"  # «الدفاعات الجوية … تصدت لأجسام معادية في أجواء المدينة»: an interception
     if sub == "Armed clash" and victim == 7 and not surface.startswith(MUTUAL):
         return "Attack"  # one side fires on civilians: an attack, not a clash
     if men.trigger.generic and men.weapon is None and sub == "Attack" and victim is not None and victim != 7 \
