@@ -170,7 +170,6 @@ _GLUE_RE = re.compile("[\u0629\u0649\u064b-\u064d][\u064b-\u0652\u0670\u0640]*(?
 
 #: names printed glued to the words around them (charmap.json ``glued_names``), without their article
 _GLUED_STEMS = tuple(n[2:] if n.startswith("ال") else n for n in _CHARMAP.get("glued_names", ()))
-_CLITIC_LETTERS = frozenset("وفبكل")
 
 
 def _name_cuts(original: str) -> set[int]:
@@ -189,7 +188,7 @@ def _name_cuts(original: str) -> set[int]:
                 while ws > 0 and "\u0621" <= original[ws - 1] <= "\u064a":
                     ws -= 1
                 left = original[ws:i - 2]
-                if left and not (len(left) <= 2 and set(left) <= _CLITIC_LETTERS):
+                if left and not is_proclitic(left):
                     cut.add(i - 2)
             i = original.find(stem, j)
     return cut

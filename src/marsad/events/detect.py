@@ -500,15 +500,14 @@ def _refine(view: DocView, men: Mention, weapons) -> None:
 def _other_reading(view: DocView, men: Mention, weapons, support, casualties) -> bool:
     """«تعرض موقع للجيش لاعتداء قتل فيه جنديان»: a word whose first reading found no support (no crowd for
     mob violence) takes another reading that has it; True when one is taken."""
-    first = men.trigger
+    first = (men.trigger, men.sub, men.weapon)
     for t in men.alts:
-        men.trigger, men.sub = t, t.sub
-        men.weapon = None
+        men.trigger, men.sub, men.weapon = t, t.sub, None
         _refine(view, men, weapons)
         if not t.weak or _supported(view, men, weapons, support, casualties):
             men.alts = ()
             return True
-    men.trigger, men.sub, men.weapon = first, first.sub, None
+    men.trigger, men.sub, men.weapon = first
     return False
 
 

@@ -63,11 +63,11 @@ def extract_events(doc: Document, *, require_location: bool = False) -> list[Eve
     mentions = find_mentions(view)
     told: set[str] = set()  # the trigger words told so far
     for men in mentions:
-        word = view.key[men.nstart:men.nend]
         if men.modality in SUPPRESS and men.modality not in SOFT and men.modality != REFERENCE:
             continue
         if men.modality == FOILED and men.event_type != "Strategic developments":
             continue
+        word = view.key[men.nstart:men.nend]
         drafts.extend(_drafts(view, men, again=word in told))
         told.add(word)
     drafts = _fold_back_references(drafts)
@@ -106,7 +106,8 @@ def _drafts(view: DocView, men: Mention, *, again: bool = False) -> list[Draft]:
     if men.modality == REFERENCE and found != "segment":
         return []
     fold_only = False  # a back-reference that stands only as the dead of the incident before it
-    if again and found != "segment" and men.event_type in VIOLENT and men.trigger.pos == "n" and view.clitic_prefix(men.nstart).endswith("ال"):
+    if again and found != "segment" and men.event_type in VIOLENT and men.trigger.pos == "n" \
+            and view.clitic_prefix(men.nstart).endswith("ال"):
         # «مجزرة اقترفتها قوات الاحتلال في … خلال مواجهات على المجزرة», «… وأضاف أن الغارة أدت إلى مقتل …»:
         # the word told again with the article and without a place of its own is the incident told before
         backref = fold_only = True
